@@ -1,0 +1,27 @@
+namespace ComponentSdk.Xml;
+
+/// <summary>Bounds on what the peer may send, enforced before anything is parsed.</summary>
+public sealed record XmlLimits
+{
+    /// <summary>256 KiB, the default <see cref="MaxStanzaBytes"/>.</summary>
+    public const int DefaultMaxStanzaBytes = 256 * 1024;
+
+    /// <summary>64, the default <see cref="MaxDepth"/>.</summary>
+    public const int DefaultMaxDepth = 64;
+
+    /// <summary>The default limits.</summary>
+    public static XmlLimits Default { get; } = new();
+
+    /// <summary>The largest stanza or stream header accepted, in bytes of UTF-8.</summary>
+    public int MaxStanzaBytes { get; init; } = DefaultMaxStanzaBytes;
+
+    /// <summary>The deepest element nesting accepted; the stanza element itself is depth 1.</summary>
+    public int MaxDepth { get; init; } = DefaultMaxDepth;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a limit is not positive.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxStanzaBytes, 64, nameof(MaxStanzaBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxDepth, 1, nameof(MaxDepth));
+    }
+}

@@ -1,0 +1,120 @@
+using System.Xml.Linq;
+using DotNetty.Buffers;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk.Xml;
+
+/// <summary>
+/// Turns frames from <see cref="StanzaFramer"/> into objects and objects into bytes. Inbound: a
+/// <see cref="StreamHeaderFrame"/> becomes a <see cref="StreamHeader"/>, a stanza's bytes an
+/// <see cref="XElement"/> (content namespaces removed, payload namespaces kept); <see cref="StreamFooter"/> and
+/// <see cref="WhitespaceKeepAlive"/> pass through. Outbound: <see cref="StreamHeader"/>, <see cref="XElement"/>,
+/// <see cref="StreamFooter"/> and <see cref="WhitespaceKeepAlive"/> become UTF-8 in pooled buffers.
+/// </summary>
+public sealed class XmlStanzaCodec : ChannelDuplexHandler
+{
+    private readonly StanzaParser parser = new();
+    private readonly StanzaWriter writer = new();
+
+    /// <summary>The header the peer sent on the current stream, or null before it arrived.</summary>
+    public StreamHeader? PeerHeader { get; private set; }
+
+    /// <summary>The header we sent on the current stream, or null before it was written.</summary>
+    public StreamHeader? LocalHeader { get; private set; }
+
+    /// <summary>
+    /// The namespace outgoing top-level elements in no namespace are written in. Defaults to the default namespace
+    /// of <see cref="LocalHeader"/> each time a header is written; jabberd2 sets <c>jabber:client</c> afterwards.
+    /// </summary>
+    public string StanzaNamespace
+    {
+        get => writer.StanzaNamespace;
+        set => writer.StanzaNamespace = value;
+    }
+
+    /// <summary>Forgets the peer's header: the next inbound frame must open a new stream (RFC 6120 §4.3.3).</summary>
+    public void RestartStream()
+    {
+        parser.Reset();
+        PeerHeader = null;
+    }
+
+    /// <inheritdoc />
+    public override void ChannelRead(IChannelHandlerContext context, object message)
+    {
+        switch (message)
+        {
+            case StreamHeaderFrame frame:
+            {
+                StreamHeader header;
+                try
+                {
+                    header = parser.ParseHeader(ByteBufferSpans.Readable(frame.Content));
+                }
+                finally
+                {
+                    frame.Release();
+                }
+                PeerHeader = header;
+                context.FireChannelRead(header);
+                break;
+            }
+            case IByteBuffer bytes:
+            {
+                XElement stanza;
+                try
+                {
+                    if (!parser.HasHeader) throw new MalformedXmlException("A stanza arrived before the stream header.");
+                    stanza = parser.ParseStanza(ByteBufferSpans.Readable(bytes));
+                }
+                finally
+                {
+                    bytes.Release();
+                }
+                context.FireChannelRead(stanza);
+                break;
+            }
+            default:
+                context.FireChannelRead(message);
+                break;
+        }
+    }
+
+    /// <inheritdoc />
+    public override Task WriteAsync(IChannelHandlerContext context, object message)
+    {
+        ArraySegment<byte> bytes;
+        try
+        {
+            switch (message)
+            {
+                case XElement stanza:
+                    writer.WriteStanza(stanza);
+                    break;
+                case StreamHeader header:
+                    writer.StanzaNamespace = header.DefaultNamespace;
+                    writer.WriteHeader(header);
+                    LocalHeader = header;
+                    break;
+                case StreamFooter:
+                    writer.WriteFooter();
+                    break;
+                case WhitespaceKeepAlive:
+                    return context.WriteAsync(Unpooled.WrappedBuffer(KeepAliveBytes));
+                default:
+                    return context.WriteAsync(message);
+            }
+            bytes = writer.WrittenSegment;
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+
+        IByteBuffer buffer = context.Allocator.Buffer(bytes.Count);
+        buffer.WriteBytes(bytes.Array, bytes.Offset, bytes.Count);
+        return context.WriteAsync(buffer);
+    }
+
+    private static readonly byte[] KeepAliveBytes = " "u8.ToArray();
+}
