@@ -271,10 +271,19 @@ public sealed class StanzaFramer : ByteToMessageDecoder
                         int i = buffer[pos..].IndexOfAny(XmlChars.TagDelimiters);
                         if (i < 0) { pos = buffer.Length; break; }
                         pos += i;
-                        byte b = buffer[pos++];
+                        byte b = buffer[pos];
+                        if (b == (byte)'/')
+                        {
+                            if (pos + 1 == buffer.Length) return false;
+                            if (buffer[pos + 1] != (byte)'>') throw new MalformedXmlException("'/' inside a tag must be followed by '>'.");
+                            pos += 2;
+                            if (CloseStartTag(empty: true)) return true;
+                            break;
+                        }
+                        pos++;
                         if (b == (byte)'>')
                         {
-                            if (CloseStartTag(buffer[pos - 2] == (byte)'/')) return true;
+                            if (CloseStartTag(empty: false)) return true;
                         }
                         else if (b == (byte)'<') throw new MalformedXmlException("'<' inside a tag.");
                         else { quote = b; lex = Lex.AttributeValue; }

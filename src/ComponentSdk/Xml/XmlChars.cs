@@ -10,7 +10,7 @@ internal static class XmlChars
         [0, 1, 2, 3, 4, 5, 6, 7, 8, 0x0B, 0x0C, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1A, 0x1B, 0x1C, 0x1D, 0x1E, 0x1F]);
 
     /// <summary>What ends a run of bytes inside a start tag when outside a quoted value.</summary>
-    public static readonly SearchValues<byte> TagDelimiters = SearchValues.Create("<>\"'"u8);
+    public static readonly SearchValues<byte> TagDelimiters = SearchValues.Create("<>\"'/"u8);
 
     /// <summary>The longest entity or character reference accepted, <c>&amp;</c> and <c>;</c> included.</summary>
     public const int MaxReferenceLength = 64;
