@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -53,7 +52,7 @@ internal sealed class NameCache
         ref NamespaceEntry entry = ref namespaces[hash & (NamespaceSlots - 1)];
         if (uri.SequenceEqual(entry.Uri)) return entry.Namespace!;
 
-        XNamespace ns = XNamespace.Get(Encoding.UTF8.GetString(uri));
+        XNamespace ns = XNamespace.Get(Utf8Text.Decode(uri));
         entry = new NamespaceEntry { Uri = uri.ToArray(), Namespace = ns };
         return ns;
     }
@@ -63,7 +62,7 @@ internal sealed class NameCache
 
     private static string DecodeName(ReadOnlySpan<byte> local)
     {
-        string name = Encoding.UTF8.GetString(local);
+        string name = Utf8Text.Decode(local);
         try
         {
             XmlConvert.VerifyNCName(name);

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Unicode;
 using DotNetty.Buffers;
 using DotNetty.Codecs;
 using DotNetty.Transport.Channels;
@@ -30,7 +29,7 @@ public sealed class StanzaFramer : ByteToMessageDecoder
 {
     private enum Level : byte { Prolog, Stream, Closed, Failed }
 
-    private enum Lex : byte { TagOpen, StartTag, AttributeValue, EndTag, Text, Markup, CData, Reference }
+    private enum Lex : byte { Text, StartTag, AttributeValue, EndTag, CData }
 
     private enum FrameKind : byte { Header, Stanza, Footer }
 
@@ -48,11 +47,9 @@ public sealed class StanzaFramer : ByteToMessageDecoder
     private bool inFrame;
     private FrameKind frameKind;
     private Lex lex;
-    private Lex resumeAfterReference;
     private byte quote;
     private int scanned;
-    private int tagStart;
-    private int referenceStart;
+    private int cdataStart;
     private int depth;
 
     /// <summary>Creates a framer with <see cref="XmlLimits.Default"/>.</summary>
@@ -168,7 +165,6 @@ public sealed class StanzaFramer : ByteToMessageDecoder
 
         int length = scanned;
         inFrame = false;
-        ValidateCharacters(window[..length]);
         switch (frameKind)
         {
             case FrameKind.Header:
@@ -234,7 +230,6 @@ public sealed class StanzaFramer : ByteToMessageDecoder
             if (window.Length >= limits.MaxStanzaBytes) throw new StanzaTooLargeException(limits.MaxStanzaBytes);
             return false;
         }
-        ValidateCharacters(window[..(end + 2)]);
         XmlDeclaration.Validate(window[..(end + 2)]);
         input.SkipBytes(end + 2);
         declarationAllowed = false;
@@ -245,14 +240,16 @@ public sealed class StanzaFramer : ByteToMessageDecoder
     {
         inFrame = true;
         frameKind = kind;
-        lex = Lex.TagOpen;
-        tagStart = 0;
-        scanned = 1;
+        lex = Lex.Text;
+        scanned = 0;
         depth = 0;
         return true;
     }
 
-    /// <summary>Scans from <see cref="scanned"/>; true when the frame ends at <see cref="scanned"/>.</summary>
+    /// <summary>
+    /// Scans from <see cref="scanned"/>; true when the frame ends at <see cref="scanned"/>. Only the bytes that
+    /// <see cref="StructuralMask"/> marks are looked at one by one; runs of ordinary bytes are skipped 64 at a time.
+    /// </summary>
     private bool Scan(ReadOnlySpan<byte> buffer)
     {
         int pos = scanned;
@@ -260,111 +257,114 @@ public sealed class StanzaFramer : ByteToMessageDecoder
         {
             while (pos < buffer.Length)
             {
-                switch (lex)
+                ulong mask = StructuralMask.Of(buffer[pos..]);
+                int blockEnd = Math.Min(pos + StructuralMask.BlockSize, buffer.Length);
+                while (mask != 0)
                 {
-                    case Lex.TagOpen:
-                        if (OpenTag(buffer, ref pos)) return true;
-                        break;
-
-                    case Lex.StartTag:
-                    {
-                        int i = buffer[pos..].IndexOfAny(XmlChars.TagDelimiters);
-                        if (i < 0) { pos = buffer.Length; break; }
-                        pos += i;
-                        byte b = buffer[pos];
-                        if (b == (byte)'/')
-                        {
-                            if (pos + 1 == buffer.Length) return false;
-                            if (buffer[pos + 1] != (byte)'>') throw new MalformedXmlException("'/' inside a tag must be followed by '>'.");
-                            pos += 2;
-                            if (CloseStartTag(empty: true)) return true;
-                            break;
-                        }
-                        pos++;
-                        if (b == (byte)'>')
-                        {
-                            if (CloseStartTag(empty: false)) return true;
-                        }
-                        else if (b == (byte)'<') throw new MalformedXmlException("'<' inside a tag.");
-                        else { quote = b; lex = Lex.AttributeValue; }
-                        break;
-                    }
-
-                    case Lex.AttributeValue:
-                    {
-                        int i = buffer[pos..].IndexOfAny(quote, (byte)'<', (byte)'&');
-                        if (i < 0) { pos = buffer.Length; break; }
-                        pos += i;
-                        byte b = buffer[pos];
-                        if (b == quote) { pos++; lex = Lex.StartTag; }
-                        else if (b == (byte)'<') throw new MalformedXmlException("'<' inside an attribute value.");
-                        else BeginReference(pos++, Lex.AttributeValue);
-                        break;
-                    }
-
-                    case Lex.EndTag:
-                    {
-                        int i = buffer[pos..].IndexOf((byte)'>');
-                        if (i < 0) { pos = buffer.Length; break; }
-                        pos += i + 1;
-                        if (frameKind == FrameKind.Footer) return true;
-                        if (--depth == 0) return true;
-                        lex = Lex.Text;
-                        break;
-                    }
-
-                    case Lex.Text:
-                    {
-                        int i = buffer[pos..].IndexOfAny((byte)'<', (byte)'&');
-                        if (i < 0) { pos = buffer.Length; break; }
-                        pos += i;
-                        if (buffer[pos] == (byte)'&') BeginReference(pos++, Lex.Text);
-                        else { tagStart = pos++; lex = Lex.TagOpen; }
-                        break;
-                    }
-
-                    case Lex.Reference:
-                        switch (XmlChars.CheckReference(buffer[referenceStart..], out int length, out _))
-                        {
-                            case XmlChars.Reference.Valid:
-                                pos = referenceStart + length;
-                                lex = resumeAfterReference;
-                                break;
-                            case XmlChars.Reference.Undefined:
-                                throw new RestrictedXmlException("References to undefined entities are not allowed on an XMPP stream.");
-                            case XmlChars.Reference.Malformed:
-                                throw new MalformedXmlException("Malformed entity or character reference.");
-                            default:
-                                pos = buffer.Length;
-                                break;
-                        }
-                        break;
-
-                    case Lex.Markup:
-                        if (!Markup(buffer, ref pos)) pos = buffer.Length;
-                        break;
-
-                    case Lex.CData:
-                    {
-                        int i = buffer[pos..].IndexOf("]]>"u8);
-                        if (i < 0) { pos = Math.Max(pos, buffer.Length - 2); return false; }
-                        pos += i + 3;
-                        lex = Lex.Text;
-                        break;
-                    }
+                    int at = pos + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    int next = Step(buffer, at);
+                    if (next == Complete) { pos = at; return true; }
+                    if (next == NeedMore) { pos = at; return false; }
+                    if (next - pos >= StructuralMask.BlockSize) { blockEnd = next; break; }
+                    mask &= ~0UL << (next - pos);
                 }
+                pos = blockEnd;
             }
             return false;
         }
         finally
         {
-            scanned = pos;
+            // On completion Step left the end of the frame in frameEnd.
+            scanned = frameEnd >= 0 ? frameEnd : pos;
+            frameEnd = -1;
         }
     }
 
-    private bool OpenTag(ReadOnlySpan<byte> buffer, ref int pos)
+    private const int Complete = -1;
+    private const int NeedMore = -2;
+    private int frameEnd = -1;
+
+    /// <summary>
+    /// Handles the marked byte at <paramref name="at"/>: returns where to go on scanning, <see cref="Complete"/>
+    /// (the frame ends at <see cref="frameEnd"/>) or <see cref="NeedMore"/> (look at <paramref name="at"/> again
+    /// when more bytes arrived).
+    /// </summary>
+    private int Step(ReadOnlySpan<byte> buffer, int at)
     {
-        byte b = buffer[pos];
+        byte b = buffer[at];
+        if (b < 0x20)
+        {
+            if (b is (byte)'\t' or (byte)'\n' or (byte)'\r') return at + 1;
+            throw new MalformedXmlException("A control character that XML 1.0 does not allow was received.");
+        }
+        if (b == 0xEF)
+        {
+            // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: EF BF BE, EF BF BF.
+            if (at + 2 >= buffer.Length) return NeedMore;
+            if (buffer[at + 1] == 0xBF && buffer[at + 2] >= 0xBE) throw new MalformedXmlException("U+FFFE and U+FFFF are not XML characters.");
+            return at + 1;
+        }
+
+        switch (lex)
+        {
+            case Lex.Text:
+                if (b == (byte)'<') return OpenTag(buffer, at);
+                if (b == (byte)'&') return Reference(buffer, at);
+                return at + 1;
+
+            case Lex.StartTag:
+                switch (b)
+                {
+                    case (byte)'>':
+                        return CloseStartTag(at + 1, empty: false);
+                    case (byte)'/':
+                        if (at + 1 == buffer.Length) return NeedMore;
+                        if (buffer[at + 1] != (byte)'>') throw new MalformedXmlException("'/' inside a tag must be followed by '>'.");
+                        return CloseStartTag(at + 2, empty: true);
+                    case (byte)'"' or (byte)'\'':
+                        quote = b;
+                        lex = Lex.AttributeValue;
+                        return at + 1;
+                    case (byte)'<':
+                        throw new MalformedXmlException("'<' inside a tag.");
+                    default:
+                        return at + 1;
+                }
+
+            case Lex.AttributeValue:
+                if (b == quote)
+                {
+                    lex = Lex.StartTag;
+                    return at + 1;
+                }
+                if (b == (byte)'<') throw new MalformedXmlException("'<' inside an attribute value.");
+                if (b == (byte)'&') return Reference(buffer, at);
+                return at + 1;
+
+            case Lex.EndTag:
+                if (b != (byte)'>') return at + 1;
+                if (frameKind == FrameKind.Footer || --depth == 0) return End(at + 1);
+                lex = Lex.Text;
+                return at + 1;
+
+            default: // CData
+                if (b == (byte)'>' && at >= 2 && buffer[at - 1] == (byte)']' && buffer[at - 2] == (byte)']' && at - 2 >= cdataStart)
+                    lex = Lex.Text;
+                return at + 1;
+        }
+    }
+
+    private int End(int end)
+    {
+        frameEnd = end;
+        return Complete;
+    }
+
+    /// <summary>Classifies the tag that starts with the '&lt;' at <paramref name="at"/>.</summary>
+    private int OpenTag(ReadOnlySpan<byte> buffer, int at)
+    {
+        if (at + 1 == buffer.Length) return NeedMore;
+        byte b = buffer[at + 1];
         if (b == (byte)'/')
         {
             if (depth == 0)
@@ -372,59 +372,47 @@ public sealed class StanzaFramer : ByteToMessageDecoder
                 if (frameKind != FrameKind.Stanza || level != Level.Stream) throw new MalformedXmlException("Unexpected end tag.");
                 frameKind = FrameKind.Footer;
             }
-            pos++;
             lex = Lex.EndTag;
+            return at + 2;
         }
-        else if (b == (byte)'!')
-        {
-            pos++;
-            lex = Lex.Markup;
-        }
-        else if (b == (byte)'?')
-        {
-            throw new RestrictedXmlException("Processing instructions are not allowed on an XMPP stream.");
-        }
-        else if (XmlChars.IsNameStartByte(b))
-        {
-            if (++depth > limits.MaxDepth) throw new NestingTooDeepException(limits.MaxDepth);
-            pos++;
-            lex = Lex.StartTag;
-        }
-        else
-        {
-            throw new MalformedXmlException("Invalid character after '<'.");
-        }
-        return false;
+        if (b == (byte)'!') return Markup(buffer, at);
+        if (b == (byte)'?') throw new RestrictedXmlException("Processing instructions are not allowed on an XMPP stream.");
+        if (!XmlChars.IsNameStartByte(b)) throw new MalformedXmlException("Invalid character after '<'.");
+        if (++depth > limits.MaxDepth) throw new NestingTooDeepException(limits.MaxDepth);
+        lex = Lex.StartTag;
+        return at + 1;
     }
 
-    /// <summary>Called at the '&gt;' of a start tag; true when that completes the frame.</summary>
-    private bool CloseStartTag(bool empty)
+    /// <summary>Called past the '&gt;' of a start tag.</summary>
+    private int CloseStartTag(int next, bool empty)
     {
         if (frameKind == FrameKind.Header)
         {
             if (empty) throw new MalformedXmlException("The stream element must not be empty.");
-            return true;
+            return End(next);
         }
-        if (empty && --depth == 0) return true;
+        if (empty && --depth == 0) return End(next);
         lex = Lex.Text;
-        return false;
+        return next;
     }
 
-    private void BeginReference(int position, Lex resume)
-    {
-        referenceStart = position;
-        resumeAfterReference = resume;
-        lex = Lex.Reference;
-    }
+    private static int Reference(ReadOnlySpan<byte> buffer, int at) =>
+        XmlChars.CheckReference(buffer[at..], out int length, out _) switch
+        {
+            XmlChars.Reference.Valid => at + length,
+            XmlChars.Reference.Incomplete => NeedMore,
+            XmlChars.Reference.Undefined => throw new RestrictedXmlException("References to undefined entities are not allowed on an XMPP stream."),
+            _ => throw new MalformedXmlException("Malformed entity or character reference."),
+        };
 
-    /// <summary>Classifies <c>&lt;!</c> at <see cref="tagStart"/>; false when more bytes are needed.</summary>
-    private bool Markup(ReadOnlySpan<byte> buffer, ref int pos)
+    /// <summary>Classifies <c>&lt;!</c> at <paramref name="at"/>: only CDATA inside a stanza is allowed.</summary>
+    private int Markup(ReadOnlySpan<byte> buffer, int at)
     {
-        ReadOnlySpan<byte> markup = buffer[tagStart..];
-        if (markup.Length < 3) return false;
+        ReadOnlySpan<byte> markup = buffer[at..];
+        if (markup.Length < 3) return NeedMore;
         if (markup[2] == (byte)'-')
         {
-            if (markup.Length < CommentOpen.Length) return false;
+            if (markup.Length < CommentOpen.Length) return NeedMore;
             if (markup.StartsWith(CommentOpen)) throw new RestrictedXmlException("Comments are not allowed on an XMPP stream.");
             throw new MalformedXmlException("Malformed markup after '<!'.");
         }
@@ -433,11 +421,11 @@ public sealed class StanzaFramer : ByteToMessageDecoder
             int available = Math.Min(markup.Length, CDataOpen.Length);
             if (!markup[..available].SequenceEqual(CDataOpen.AsSpan(0, available)))
                 throw new MalformedXmlException("Malformed markup after '<!'.");
-            if (available < CDataOpen.Length) return false;
+            if (available < CDataOpen.Length) return NeedMore;
             if (depth == 0) throw new MalformedXmlException("CDATA is not allowed between stanzas.");
-            pos = tagStart + CDataOpen.Length;
             lex = Lex.CData;
-            return true;
+            cdataStart = at + CDataOpen.Length;
+            return cdataStart;
         }
         if (markup[2] is >= (byte)'A' and <= (byte)'Z')
             throw new RestrictedXmlException("Document type and entity declarations are not allowed on an XMPP stream.");
@@ -473,23 +461,5 @@ public sealed class StanzaFramer : ByteToMessageDecoder
         int count = 0;
         while (count < window.Length && XmlChars.IsWhitespace(window[count])) count++;
         return count;
-    }
-
-    private static void ValidateCharacters(ReadOnlySpan<byte> frame)
-    {
-        if (!Utf8.IsValid(frame)) throw new MalformedXmlException("The stream is not valid UTF-8.");
-        if (frame.IndexOfAny(XmlChars.ForbiddenControlBytes) >= 0)
-            throw new MalformedXmlException("A control character that XML 1.0 does not allow was received.");
-
-        // U+FFFE and U+FFFF are valid UTF-8 but not XML characters: EF BF BE, EF BF BF.
-        int offset = 0;
-        int i;
-        while ((i = frame[offset..].IndexOf((byte)0xEF)) >= 0)
-        {
-            offset += i;
-            if (offset + 2 < frame.Length && frame[offset + 1] == 0xBF && frame[offset + 2] >= 0xBE)
-                throw new MalformedXmlException("U+FFFE and U+FFFF are not XML characters.");
-            offset++;
-        }
     }
 }

@@ -11,17 +11,20 @@ namespace ComponentSdk.Xml;
 /// Elements in the stream's content namespaces (<c>jabber:client</c>, <c>jabber:server</c>,
 /// <c>jabber:component:accept</c> and the header's default namespace) come out in no namespace, so
 /// <c>/message/body</c> matches without prefixes; payload namespaces are kept. No namespace declaration
-/// attributes are added to the tree. Not thread-safe: one instance per stream.
+/// attributes are added to the tree. Works on frames from <see cref="StanzaFramer"/>, which has already refused
+/// '&lt;' in attribute values, control characters and undefined references. Not thread-safe: one instance per stream.
 /// </summary>
 internal sealed class StanzaParser
 {
     private static readonly SearchValues<byte> AttributeSpecials = SearchValues.Create("&\r\n\t"u8);
 
     private readonly NameCache names = new();
+    private readonly ValueCache values = new();
     private readonly NamespaceScope scope = new();
     private XNamespace[] contentNamespaces = [XNamespace.Get(Namespaces.Client), XNamespace.Get(Namespaces.Server), XNamespace.Get(Namespaces.ComponentAccept)];
     private RawAttribute[] attributes = new RawAttribute[8];
     private int attributeCount;
+    private bool sawNamespaceDeclaration;
     private OpenElement[] open = new OpenElement[16];
     private char[] chars = new char[256];
 
@@ -75,7 +78,7 @@ internal sealed class StanzaParser
         {
             RawAttribute a = attributes[i];
             if (a.Colon < 0 || !IsXmlns(tag.Slice(a.NameStart, a.Colon))) continue;
-            string prefix = Encoding.UTF8.GetString(tag.Slice(a.NameStart + a.Colon + 1, a.NameLength - a.Colon - 1));
+            string prefix = Utf8Text.Decode(tag.Slice(a.NameStart + a.Colon + 1, a.NameLength - a.Colon - 1));
             prefixes[prefix] = Decode(tag.Slice(a.ValueStart, a.ValueLength), TextMode.Attribute);
         }
 
@@ -178,6 +181,7 @@ internal sealed class StanzaParser
         pos = ScanQName(s, pos, out int colon);
         nameLength = pos - nameStart;
         attributeCount = 0;
+        sawNamespaceDeclaration = false;
         while (true)
         {
             int spaceStart = pos;
@@ -194,7 +198,7 @@ internal sealed class StanzaParser
             ParseAttribute(s, ref pos);
         }
 
-        DeclareNamespaces(s, ref currentDefault);
+        if (sawNamespaceDeclaration) DeclareNamespaces(s, ref currentDefault);
 
         XNamespace ns;
         if (colon < 0)
@@ -213,7 +217,7 @@ internal sealed class StanzaParser
         {
             RawAttribute a = attributes[i];
             ReadOnlySpan<byte> rawName = s.Slice(a.NameStart, a.NameLength);
-            if (IsNamespaceDeclaration(rawName, a.Colon)) continue;
+            if (sawNamespaceDeclaration && IsNamespaceDeclaration(rawName, a.Colon)) continue;
             XNamespace attributeNs = XNamespace.None;
             if (a.Colon >= 0)
             {
@@ -221,9 +225,19 @@ internal sealed class StanzaParser
                 attributeNs = scope.Lookup(prefix) ?? throw UndeclaredPrefix(prefix);
             }
             XName attributeName = names.GetName(rawName[(a.Colon + 1)..], attributeNs);
-            if (element.Attribute(attributeName) is not null)
+            ReadOnlySpan<byte> rawValue = s.Slice(a.ValueStart, a.ValueLength);
+            string value = attributeName.LocalName != "id" && rawValue.IndexOfAny(AttributeSpecials) < 0
+                ? values.Get(rawValue)
+                : Decode(rawValue, TextMode.Attribute);
+            try
+            {
+                element.Add(new XAttribute(attributeName, value));
+            }
+            catch (InvalidOperationException)
+            {
+                // XElement refuses a second attribute with the same expanded name.
                 throw new MalformedXmlException($"Duplicate attribute '{attributeName}'.");
-            element.Add(new XAttribute(attributeName, Decode(s.Slice(a.ValueStart, a.ValueLength), TextMode.Attribute)));
+            }
         }
         return element;
     }
@@ -239,10 +253,11 @@ internal sealed class StanzaParser
         if (pos >= s.Length || (s[pos] != (byte)'"' && s[pos] != (byte)'\''))
             throw new MalformedXmlException("Attribute values must be quoted.");
         byte quote = s[pos++];
+        // The framer has already refused '<' inside attribute values.
         int length = s[pos..].IndexOf(quote);
         if (length < 0) throw new MalformedXmlException("An attribute value is not closed.");
-        if (s.Slice(pos, length).IndexOf((byte)'<') >= 0) throw new MalformedXmlException("'<' inside an attribute value.");
 
+        if (s[nameStart] == (byte)'x' && IsNamespaceDeclaration(s.Slice(nameStart, nameLength), colon)) sawNamespaceDeclaration = true;
         if (attributeCount == attributes.Length) Array.Resize(ref attributes, attributeCount * 2);
         attributes[attributeCount++] = new RawAttribute
         {
@@ -334,14 +349,14 @@ internal sealed class StanzaParser
     private string Decode(ReadOnlySpan<byte> raw, TextMode mode)
     {
         int special = NextSpecial(raw, mode);
-        if (special < 0) return Encoding.UTF8.GetString(raw);
+        if (special < 0) return Utf8Text.Decode(raw);
 
         if (chars.Length < raw.Length) chars = new char[Math.Max(raw.Length, chars.Length * 2)];
         int written = 0;
         int pos = 0;
         while (true)
         {
-            written += Encoding.UTF8.GetChars(raw.Slice(pos, special), chars.AsSpan(written));
+            written += Utf8Text.Transcode(raw.Slice(pos, special), chars.AsSpan(written));
             pos += special;
             if (pos >= raw.Length) break;
 

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text;
+using System.Text.Unicode;
 using System.Xml.Linq;
 
 namespace ComponentSdk.Xml;
@@ -28,16 +30,34 @@ internal sealed class StanzaWriter
     private int bindingCount;
     private int rootBindingCount;
     private int generatedPrefixes;
-    private string streamDefault = Namespaces.ComponentAccept;
+    private readonly NameEntry[] names = new NameEntry[NameSlots];
+
+    private const int NameSlots = 256;
+
+    private struct NameEntry
+    {
+        public XName? Name;
+        public byte[] Bytes;
+    }
+    private XNamespace streamDefault = ComponentAccept;
+    private XNamespace stanzaNamespace = ComponentAccept;
+
+    private static readonly XNamespace Client = Namespaces.Client;
+    private static readonly XNamespace ComponentAccept = Namespaces.ComponentAccept;
+    private static readonly XNamespace Server = Namespaces.Server;
 
     private struct Binding
     {
         public string Prefix;
-        public string Namespace;
+        public XNamespace Namespace;
     }
 
     /// <summary>The namespace that top-level elements in no namespace are written in.</summary>
-    public string StanzaNamespace { get; set; } = Namespaces.ComponentAccept;
+    public string StanzaNamespace
+    {
+        get => stanzaNamespace.NamespaceName;
+        set => stanzaNamespace = XNamespace.Get(value);
+    }
 
     /// <summary>The bytes written by the last call, valid until the next call.</summary>
     public ReadOnlySpan<byte> Written => buffer.AsSpan(0, length);
@@ -59,16 +79,16 @@ internal sealed class StanzaWriter
         WriteAttribute("xmlns:stream", header.StreamNamespace);
 
         bindingCount = 0;
-        Push("xml", Namespaces.Xml);
-        Push("stream", header.StreamNamespace);
+        Push("xml", XNamespace.Xml);
+        Push("stream", XNamespace.Get(header.StreamNamespace));
         foreach ((string prefix, string uri) in header.Prefixes)
         {
             if (prefix is "stream" or "xml") continue;
             WriteAttribute("xmlns:" + prefix, uri);
-            Push(prefix, uri);
+            Push(prefix, XNamespace.Get(uri));
         }
         rootBindingCount = bindingCount;
-        streamDefault = header.DefaultNamespace;
+        streamDefault = XNamespace.Get(header.DefaultNamespace);
         WriteByte((byte)'>');
         return Written;
     }
@@ -98,28 +118,28 @@ internal sealed class StanzaWriter
         length = 0;
     }
 
-    private void WriteElement(XElement element, string inScopeDefault, string? parentNamespace, int depth)
+    private void WriteElement(XElement element, XNamespace inScopeDefault, XNamespace? parentNamespace, int depth)
     {
         if (depth > MaxDepth) throw new ArgumentException($"The element nests deeper than {MaxDepth} levels.", nameof(element));
         int mark = bindingCount;
-        string ns = EffectiveNamespace(element.Name.NamespaceName, parentNamespace);
+        XNamespace ns = EffectiveNamespace(element.Name.Namespace, parentNamespace);
 
         DeclareUserPrefixes(element);
         WriteByte((byte)'<');
-        string? prefix = ns == inScopeDefault ? null : LookupPrefix(ns);
+        string? prefix = ReferenceEquals(ns, inScopeDefault) ? null : LookupPrefix(ns);
         if (prefix is not null)
         {
             WriteAscii(prefix);
             WriteByte((byte)':');
         }
-        WriteName(element.Name.LocalName);
-        string childDefault = inScopeDefault;
-        if (prefix is null && ns != inScopeDefault)
+        WriteName(element.Name);
+        XNamespace childDefault = inScopeDefault;
+        if (prefix is null && !ReferenceEquals(ns, inScopeDefault))
         {
-            WriteAttribute("xmlns", ns);
+            WriteAttribute("xmlns", ns.NamespaceName);
             childDefault = ns;
         }
-        for (int i = mark; i < bindingCount; i++) WriteAttribute("xmlns:" + bindings[i].Prefix, bindings[i].Namespace);
+        for (int i = mark; i < bindingCount; i++) WriteAttribute("xmlns:" + bindings[i].Prefix, bindings[i].Namespace.NamespaceName);
 
         for (XAttribute? attribute = element.FirstAttribute; attribute is not null; attribute = attribute.NextAttribute)
         {
@@ -156,24 +176,24 @@ internal sealed class StanzaWriter
                 WriteAscii(prefix);
                 WriteByte((byte)':');
             }
-            WriteName(element.Name.LocalName);
+            WriteName(element.Name);
             WriteByte((byte)'>');
         }
         bindingCount = mark;
     }
 
     /// <summary>Which namespace an element is written in; see the class remarks.</summary>
-    private string EffectiveNamespace(string ns, string? parentNamespace)
+    private XNamespace EffectiveNamespace(XNamespace ns, XNamespace? parentNamespace)
     {
-        bool stanzaLike = ns.Length == 0 || IsStanzaNamespace(ns);
-        if (!stanzaLike) return ns;
-        if (parentNamespace is null) return StanzaNamespace;
-        if (ns.Length == 0) return IsStanzaNamespace(parentNamespace) || parentNamespace == StanzaNamespace ? parentNamespace : Namespaces.Client;
-        return ns;
+        bool none = ReferenceEquals(ns, XNamespace.None);
+        if (!none && !IsStanzaNamespace(ns)) return ns;
+        if (parentNamespace is null) return stanzaNamespace;
+        if (!none) return ns;
+        return IsStanzaNamespace(parentNamespace) || ReferenceEquals(parentNamespace, stanzaNamespace) ? parentNamespace : Client;
     }
 
-    private static bool IsStanzaNamespace(string ns) =>
-        ns is Namespaces.Client or Namespaces.ComponentAccept or Namespaces.Server;
+    private static bool IsStanzaNamespace(XNamespace ns) =>
+        ReferenceEquals(ns, Client) || ReferenceEquals(ns, ComponentAccept) || ReferenceEquals(ns, Server);
 
     /// <summary>Binds the prefixes the caller declared with <c>xmlns:p</c> attributes, unless already bound the same way.</summary>
     private void DeclareUserPrefixes(XElement element)
@@ -182,15 +202,16 @@ internal sealed class StanzaWriter
         {
             if (!attribute.IsNamespaceDeclaration || attribute.Name.Namespace != XNamespace.Xmlns) continue;
             string prefix = attribute.Name.LocalName;
-            if (prefix == "xml" || LookupNamespace(prefix) == attribute.Value) continue;
-            Push(prefix, attribute.Value);
+            XNamespace ns = XNamespace.Get(attribute.Value);
+            if (prefix == "xml" || ReferenceEquals(LookupNamespace(prefix), ns)) continue;
+            Push(prefix, ns);
         }
     }
 
     private void WriteAttributeName(XName name)
     {
-        string ns = name.NamespaceName;
-        if (ns.Length != 0)
+        XNamespace ns = name.Namespace;
+        if (!ReferenceEquals(ns, XNamespace.None))
         {
             string? prefix = LookupPrefix(ns);
             if (prefix is null)
@@ -201,22 +222,22 @@ internal sealed class StanzaWriter
                 WriteAscii("xmlns:");
                 WriteAscii(prefix);
                 WriteAscii("='");
-                WriteEscaped(ns, attribute: true);
+                WriteEscaped(ns.NamespaceName, attribute: true);
                 WriteAscii("' ");
             }
             WriteAscii(prefix);
             WriteByte((byte)':');
         }
-        WriteName(name.LocalName);
+        WriteName(name);
     }
 
-    private void Push(string prefix, string ns)
+    private void Push(string prefix, XNamespace ns)
     {
         if (bindingCount == bindings.Length) Array.Resize(ref bindings, bindingCount * 2);
         bindings[bindingCount++] = new Binding { Prefix = prefix, Namespace = ns };
     }
 
-    private string? LookupNamespace(string prefix)
+    private XNamespace? LookupNamespace(string prefix)
     {
         for (int i = bindingCount - 1; i >= 0; i--)
         {
@@ -225,11 +246,11 @@ internal sealed class StanzaWriter
         return null;
     }
 
-    private string? LookupPrefix(string ns)
+    private string? LookupPrefix(XNamespace ns)
     {
         for (int i = bindingCount - 1; i >= 0; i--)
         {
-            if (bindings[i].Namespace == ns && LookupNamespace(bindings[i].Prefix) == ns) return bindings[i].Prefix;
+            if (ReferenceEquals(bindings[i].Namespace, ns) && ReferenceEquals(LookupNamespace(bindings[i].Prefix), ns)) return bindings[i].Prefix;
         }
         return null;
     }
@@ -250,48 +271,69 @@ internal sealed class StanzaWriter
         while (true)
         {
             int i = text.IndexOfAny(specials);
-            WriteUtf8(i < 0 ? text : text[..i]);
+            WriteText(i < 0 ? text : text[..i]);
             if (i < 0) return;
 
-            char c = text[i];
-            int consumed = 1;
-            switch (c)
+            switch (text[i])
             {
-                case '&': WriteAscii("&amp;"); break;
-                case '<': WriteAscii("&lt;"); break;
-                case '>': WriteAscii("&gt;"); break;
-                case '"': WriteAscii("&quot;"); break;
-                case '\'': WriteAscii("&apos;"); break;
-                case '\r': WriteAscii("&#xD;"); break;
-                case '\n': WriteAscii("&#xA;"); break;
-                case '\t': WriteAscii("&#x9;"); break;
-                default:
-                    if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-                    {
-                        WriteUtf8(text.Slice(i, 2));
-                        consumed = 2;
-                        break;
-                    }
-                    throw new InvalidXmlCharacterException(c);
+                case '&': WriteBytes("&amp;"u8); break;
+                case '<': WriteBytes("&lt;"u8); break;
+                case '>': WriteBytes("&gt;"u8); break;
+                case '"': WriteBytes("&quot;"u8); break;
+                case '\'': WriteBytes("&apos;"u8); break;
+                case '\r': WriteBytes("&#xD;"u8); break;
+                case '\n': WriteBytes("&#xA;"u8); break;
+                case '\t': WriteBytes("&#x9;"u8); break;
+                default: throw new InvalidXmlCharacterException(text[i]);
             }
-            text = text[(i + consumed)..];
+            text = text[(i + 1)..];
         }
     }
 
-    private void WriteName(string name) => WriteUtf8(name);
-
-    private void WriteUtf8(ReadOnlySpan<char> text)
+    /// <summary>Writes text without markup characters; non-ASCII text is checked for what XML does not allow.</summary>
+    private void WriteText(ReadOnlySpan<char> text)
     {
         if (text.IsEmpty) return;
         Ensure(text.Length * 3);
-        length += Encoding.UTF8.GetBytes(text, buffer.AsSpan(length));
+        Span<byte> destination = buffer.AsSpan(length);
+        if (Ascii.FromUtf16(text, destination, out int written) == OperationStatus.Done)
+        {
+            length += written;
+            return;
+        }
+
+        // Non-ASCII from here: unpaired surrogates fail the transcoding, U+FFFE and U+FFFF are looked for.
+        ReadOnlySpan<char> rest = text[written..];
+        int bad = rest.IndexOfAnyInRange('\uFFFE', '\uFFFF');
+        if (bad >= 0) throw new InvalidXmlCharacterException(rest[bad]);
+        OperationStatus status = Utf8.FromUtf16(rest, destination[written..], out int read, out int restWritten, replaceInvalidSequences: false);
+        if (status != OperationStatus.Done) throw new InvalidXmlCharacterException(rest[read]);
+        length += written + restWritten;
+    }
+
+    private void WriteName(XName name)
+    {
+        uint slot = (uint)RuntimeHelpers.GetHashCode(name) & (NameSlots - 1);
+        ref NameEntry entry = ref names[slot];
+        if (!ReferenceEquals(entry.Name, name))
+        {
+            entry = new NameEntry { Name = name, Bytes = Encoding.UTF8.GetBytes(name.LocalName) };
+        }
+        WriteBytes(entry.Bytes);
+    }
+
+    private void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        Ensure(bytes.Length);
+        bytes.CopyTo(buffer.AsSpan(length));
+        length += bytes.Length;
     }
 
     private void WriteAscii(string text)
     {
         Ensure(text.Length);
-        for (int i = 0; i < text.Length; i++) buffer[length + i] = (byte)text[i];
-        length += text.Length;
+        Ascii.FromUtf16(text, buffer.AsSpan(length), out int written);
+        length += written;
     }
 
     private void WriteByte(byte b)
@@ -306,6 +348,7 @@ internal sealed class StanzaWriter
         Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + count));
     }
 
+    /// <summary>ASCII only, so the search is the fast vectorized one; the rest is checked while transcoding.</summary>
     private static string SpecialChars(bool attribute)
     {
         var chars = new StringBuilder("&<>");
@@ -315,8 +358,6 @@ internal sealed class StanzaWriter
         {
             if (c is not ('\t' or '\n' or '\r')) chars.Append(c);
         }
-        for (char c = '\uD800'; c <= '\uDFFF'; c++) chars.Append(c);
-        chars.Append('\uFFFE').Append('\uFFFF');
         return chars.ToString();
     }
 }

@@ -194,9 +194,14 @@ public class StanzaFramerTests
     [TestCase(new byte[] { 0xF4, 0x90, 0x80, 0x80 }, TestName = "beyond U+10FFFF")]
     public void InvalidUtf8IsRejected(byte[] bad)
     {
-        byte[] input = [.. Encoding.UTF8.GetBytes(Header + "<a>"), .. bad, .. Encoding.UTF8.GetBytes("</a>")];
-        using var p = new XmlPipeline(withCodec: false).Feed(input);
-        Assert.That(p.Error, Is.TypeOf<MalformedXmlException>());
+        // Checked where the bytes are decoded, in the one pass that turns them into strings.
+        foreach (string where in new[] { "<a>{0}</a>", "<a b='{0}'/>", "<a><![CDATA[{0}]]></a>", "<a{0}/>", "<a xmlns='urn:{0}'/>" })
+        {
+            string[] parts = string.Format(where, "\0").Split('\0');
+            byte[] input = [.. Encoding.UTF8.GetBytes(Header + parts[0]), .. bad, .. Encoding.UTF8.GetBytes(parts[1])];
+            using var p = new XmlPipeline().Feed(input);
+            Assert.That(p.Error, Is.TypeOf<MalformedXmlException>(), where);
+        }
     }
 
     [Test]
