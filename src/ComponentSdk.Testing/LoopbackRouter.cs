@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Threading.Channels;
+using System.Xml.Linq;
+using ComponentSdk.Xml;
+using DotNetty.Transport.Bootstrapping;
+using DotNetty.Transport.Channels;
+using DotNetty.Transport.Channels.Sockets;
+
+namespace ComponentSdk.Testing;
+
+/// <summary>
+/// An XMPP server in miniature, on real TCP on 127.0.0.1, for testing components without installing one. It speaks
+/// the server side of XEP-0114: checks the stream header's domain and the handshake against the secrets given to
+/// <see cref="AddComponent"/>, then routes stanzas between connected components by the domain of their
+/// <c>to</c>. Stanzas for anyone else (users, the server, unknown domains) are kept in <see cref="Received"/>, and
+/// <see cref="SendAsync"/> delivers stanzas to a component as if a user had sent them.
+/// </summary>
+public sealed class LoopbackRouter : IAsyncDisposable
+{
+    private static readonly Lazy<IEventLoopGroup> Loops = new(() => new MultithreadEventLoopGroup(1));
+
+    private readonly ConcurrentDictionary<string, string> secrets = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RouterSession> sessions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> connectedWaiters = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Channel<XElement> received = Channel.CreateUnbounded<XElement>();
+    private readonly List<IChannel> children = [];
+    private IChannel? listener;
+
+    private LoopbackRouter() { }
+
+    /// <summary>The address components connect to.</summary>
+    public string Host => "127.0.0.1";
+
+    /// <summary>The port the router listens on (chosen by the system).</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The server's own domain (stanzas to it are kept in <see cref="Received"/>).</summary>
+    public string Domain { get; init; } = "localhost";
+
+    /// <summary>What to do when a domain that is connected authenticates again.</summary>
+    public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.RejectNew;
+
+    /// <summary>Stanzas sent by components that were not for another connected component, in order of arrival.</summary>
+    public ChannelReader<XElement> Received => received.Reader;
+
+    /// <summary>The domains of the authenticated component connections.</summary>
+    public IReadOnlyCollection<string> ConnectedDomains => sessions.Keys.ToArray();
+
+    /// <summary>Raised for every stanza a component sends, on the router's thread (keep handlers short).</summary>
+    public event Action<RoutedStanza>? Routed;
+
+    /// <summary>Starts a router listening on a free port of 127.0.0.1.</summary>
+    public static async Task<LoopbackRouter> StartAsync(string domain = "localhost")
+    {
+        var router = new LoopbackRouter { Domain = domain };
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .Group(Loops.Value, Loops.Value)
+            .Channel<TcpServerSocketChannel>()
+            .ChildOption(ChannelOption.TcpNodelay, true)
+            .ChildHandler(new ActionChannelInitializer<IChannel>(channel =>
+            {
+                lock (router.children) router.children.Add(channel);
+                channel.Pipeline.AddLast("framer", new StanzaFramer());
+                channel.Pipeline.AddLast("codec", new XmlStanzaCodec());
+                channel.Pipeline.AddLast("session", new RouterSession(router));
+            }));
+        router.listener = await bootstrap.BindAsync(new IPEndPoint(IPAddress.Loopback, 0)).ConfigureAwait(false);
+        router.Port = ((IPEndPoint)router.listener.LocalAddress).Port;
+        return router;
+    }
+
+    /// <summary>Accepts components for <paramref name="domain"/> that prove they know <paramref name="secret"/>.</summary>
+    public void AddComponent(string domain, string secret) => secrets[domain] = secret;
+
+    /// <summary>Options for a component of <paramref name="domain"/> connecting to this router.</summary>
+    public ConnectionOptions OptionsFor(string domain) => new()
+    {
+        Host = Host,
+        Port = Port,
+        Hostname = domain,
+        Password = secrets.TryGetValue(domain, out string? secret) ? secret : throw new ArgumentException($"No component '{domain}' was added.", nameof(domain)),
+        ConnectionType = ConnectionType.Accept,
+    };
+
+    /// <summary>Completes when a component for <paramref name="domain"/> has authenticated.</summary>
+    public Task WaitForComponentAsync(string domain, TimeSpan timeout)
+    {
+        if (sessions.ContainsKey(domain)) return Task.CompletedTask;
+        TaskCompletionSource waiter = connectedWaiters.GetOrAdd(domain, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (sessions.ContainsKey(domain)) waiter.TrySetResult();
+        return waiter.Task.WaitAsync(timeout);
+    }
+
+    /// <summary>Delivers <paramref name="stanza"/> to the component connected for the domain of its <c>to</c>.</summary>
+    /// <exception cref="InvalidOperationException">No component is connected for that domain.</exception>
+    public Task SendAsync(XElement stanza)
+    {
+        ArgumentNullException.ThrowIfNull(stanza);
+        string domain = DomainOf(stanza.To()) ?? throw new ArgumentException("The stanza has no 'to'.", nameof(stanza));
+        if (!sessions.TryGetValue(domain, out RouterSession? session)) throw new InvalidOperationException($"No component is connected for '{domain}'.");
+        return session.SendAsync(stanza);
+    }
+
+    /// <summary>Waits for the next stanza kept in <see cref="Received"/>.</summary>
+    public async Task<XElement> ReceiveAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return await received.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The router received nothing within {timeout.TotalSeconds:0.###} s.");
+        }
+    }
+
+    /// <summary>Ends the connection of <paramref name="domain"/>, with a stream error when <paramref name="condition"/> is given.</summary>
+    public Task DisconnectAsync(string domain, StreamErrorCondition? condition = null) =>
+        sessions.TryGetValue(domain, out RouterSession? session) ? session.CloseAsync(condition) : Task.CompletedTask;
+
+    /// <summary>Closes every connection and stops listening.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (listener is not null) await listener.CloseAsync().ConfigureAwait(false);
+        IChannel[] open;
+        lock (children) open = [.. children];
+        foreach (IChannel channel in open) await channel.CloseAsync().ConfigureAwait(false);
+        received.Writer.TryComplete();
+    }
+
+    internal bool TryGetSecret(string domain, out string secret) => secrets.TryGetValue(domain, out secret!);
+
+    internal bool Register(string domain, RouterSession session)
+    {
+        while (true)
+        {
+            if (sessions.TryAdd(domain, session)) break;
+            if (!sessions.TryGetValue(domain, out RouterSession? existing)) continue;
+            switch (ConflictPolicy)
+            {
+                case ConflictPolicy.RejectNew:
+                    return false;
+                case ConflictPolicy.ReplaceOld:
+                    if (!sessions.TryUpdate(domain, session, existing)) continue;
+                    _ = existing.CloseAsync(StreamErrorCondition.Conflict);
+                    break;
+                default:
+                    if (!sessions.TryUpdate(domain, session, existing)) continue;
+                    break;
+            }
+            break;
+        }
+        if (connectedWaiters.TryRemove(domain, out TaskCompletionSource? waiter)) waiter.TrySetResult();
+        return true;
+    }
+
+    internal void Unregister(string domain, RouterSession session) =>
+        sessions.TryRemove(new KeyValuePair<string, RouterSession>(domain, session));
+
+    internal void Route(string fromDomain, XElement stanza)
+    {
+        string? target = DomainOf(stanza.To());
+        if (target is not null && sessions.TryGetValue(target, out RouterSession? destination))
+        {
+            Routed?.Invoke(new RoutedStanza(fromDomain, stanza, target));
+            _ = destination.SendAsync(stanza);
+            return;
+        }
+        Routed?.Invoke(new RoutedStanza(fromDomain, stanza, null));
+        received.Writer.TryWrite(stanza);
+    }
+
+    private static string? DomainOf(string? address) => Jid.TryParse(address, out Jid? jid) ? jid.Domain : null;
+}

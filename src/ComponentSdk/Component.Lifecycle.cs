@@ -1,0 +1,226 @@
+using System.Xml.Linq;
+using ComponentSdk.Protocols.Accept;
+using ComponentSdk.Transport;
+using ComponentSdk.Xml;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk;
+
+public partial class Component
+{
+    /// <summary>Connects to the configured host and port and negotiates; completes when the connection is ready.</summary>
+    /// <exception cref="ConnectionFailedException">The TCP connection could not be made.</exception>
+    /// <exception cref="XmppAuthenticationException">The server refused us (wrong secret, bad credentials, conflict).</exception>
+    /// <exception cref="StreamErrorException">The server ended the stream with an error during negotiation.</exception>
+    /// <exception cref="NegotiationTimeoutException">The server did not complete the negotiation in time.</exception>
+    public Task ConnectAsync(CancellationToken cancellationToken = default) => ConnectAsync(null, null, cancellationToken);
+
+    /// <summary>
+    /// Connects, optionally to another host and port, which are then used for later connects too (PCJ's
+    /// <c>connect</c>). A live connection is ended first (with <c>&lt;/stream:stream&gt;</c>); pending requests fail
+    /// with <see cref="ConnectionLostException"/>; the outgoing queue and the filters are kept.
+    /// </summary>
+    public async Task ConnectAsync(string? host, int? port, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        if (port is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "The port must be between 1 and 65535.");
+        if (host is not null && Uri.CheckHostName(host) == UriHostNameType.Unknown) throw new ArgumentException($"'{host}' is not an IP address or host name.", nameof(host));
+
+        await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (host is not null) this.host = host;
+            if (port is not null) this.port = port.Value;
+            await DropAsync().ConfigureAwait(false);
+
+            var attempt = new Session(this);
+            lock (gate) session = attempt;
+            PostStatus(ConnectionStatus.Connect);
+            PostStatus(ConnectionStatus.Connecting, detail: $"{this.host}:{this.port}");
+            try
+            {
+                await attempt.Connection.OpenAsync(eventLoops, this.host, this.port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var failure = new ConnectionFailedException(this.host, this.port, ex);
+                lock (gate)
+                {
+                    if (session == attempt) session = null;
+                }
+                PostStatus(ConnectionStatus.ConnectFail, error: failure);
+                throw failure;
+            }
+
+            try
+            {
+                await attempt.Negotiated.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                attempt.Connection.Channel?.CloseAsync();
+                throw;
+            }
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    /// <summary>The same as <see cref="ConnectAsync(string?, int?, CancellationToken)"/> (PCJ's <c>reconnect</c>).</summary>
+    public Task ReconnectAsync(string? host = null, int? port = null, CancellationToken cancellationToken = default) =>
+        ConnectAsync(host, port, cancellationToken);
+
+    /// <summary>
+    /// Ends the stream cleanly: sends <c>&lt;/stream:stream&gt;</c>, waits up to
+    /// <see cref="ConnectionOptions.ShutdownTimeout"/> for the server to close its own, then closes the socket.
+    /// Does nothing without a connection. Pending requests fail; the queue is kept.
+    /// </summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Session? current;
+            lock (gate) current = session;
+            if (current?.Connection.Channel is not { Active: true } channel) return;
+
+            PostStatus(ConnectionStatus.StreamEnd);
+            PostStatus(ConnectionStatus.ShutdownStart);
+            ConnectionContext context = current.Connection.Context;
+            context.MarkLocalClose();
+            if (context.MarkFooterSent())
+            {
+                try
+                {
+                    await channel.WriteAndFlushAsync(StreamFooter.Instance).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The socket is already gone; closing below is all that is left to do.
+                }
+            }
+            PostStatus(ConnectionStatus.SocketDisconnect);
+            try
+            {
+                // The dispatch stage closes the socket when the server's closing tag arrives.
+                await channel.CloseCompletion.WaitAsync(options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                await channel.CloseAsync().ConfigureAwait(false);
+            }
+            PostStatus(ConnectionStatus.ShutdownFinish);
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    /// <summary>Ends the current connection without waiting for the server (used before connecting again).</summary>
+    private async Task DropAsync()
+    {
+        Session? old;
+        lock (gate) old = session;
+        if (old?.Connection.Channel is not { } channel) return;
+        old.Connection.Context.MarkLocalClose();
+        StreamCloser.EndStreamAndClose(channel, old.Connection.Context);
+        try
+        {
+            await channel.CloseCompletion.WaitAsync(options.ShutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await channel.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private IChannelHandler CreateNegotiation(ConnectionContext context) => options.ConnectionType switch
+    {
+        ConnectionType.Accept => new AcceptHandshake(context),
+        _ => throw new NotSupportedException($"Connection type {options.ConnectionType.ToDisplayName()} is not available in this version."),
+    };
+
+    private void OnSessionReady(Session attempt, SessionEstablished established)
+    {
+        lock (gate)
+        {
+            if (session != attempt) return;
+            ready = true;
+            jid = established.Jid;
+            streamId = established.StreamId;
+            if (options.PurgeQueueOnReady)
+            {
+                foreach (XElement stanza in queue.TakeAll()) attempt.Connection.Pump.Enqueue(stanza);
+            }
+        }
+        Log.Ready(logger, options.DisplayName, established.Jid.ToString(), established.StreamId);
+        PostStatus(ConnectionStatus.Ready);
+        dispatcher.Post(Dispatch.DispatchItem.ForWork(() => OnReadyAsync(stopping.Token)));
+    }
+
+    private void OnSessionClosed(Session attempt, Exception? error)
+    {
+        lock (gate)
+        {
+            // Whatever was accepted but never reached the channel goes back to the front of the queue.
+            queue.Requeue(attempt.Connection.Pump.TakeUnsent());
+            if (session == attempt)
+            {
+                session = null;
+                ready = false;
+                streamId = null;
+            }
+        }
+        pending.FailAll(new ConnectionLostException("The connection closed before the reply arrived.", error));
+        if (error is not null)
+        {
+            Log.ConnectionLost(logger, options.DisplayName, error.Message);
+            PostStatus(ConnectionStatus.SocketFail, error: error);
+        }
+    }
+
+    private void SetReading(bool reading)
+    {
+        Session? current;
+        lock (gate) current = session;
+        if (current?.Connection.Channel is { } channel) channel.Configuration.AutoRead = reading;
+    }
+
+    /// <summary>The observer of one connection attempt; callbacks from an attempt that is no longer current are ignored.</summary>
+    private sealed class Session : IConnectionObserver
+    {
+        private readonly Component owner;
+        private readonly TaskCompletionSource negotiated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Session(Component owner)
+        {
+            this.owner = owner;
+            Connection = new Connection(new ConnectionContext(owner.options, this, owner.logger, owner.resource));
+        }
+
+        public Connection Connection { get; }
+
+        public Task Negotiated => negotiated.Task;
+
+        public bool WantsElementEvents => owner.RaiseElementEvents;
+
+        public void OnStatus(ConnectionStatusEventArgs status) => owner.PostStatus(status);
+
+        public void OnNegotiated(SessionEstablished session)
+        {
+            owner.OnSessionReady(this, session);
+            negotiated.TrySetResult();
+        }
+
+        public void OnStanza(XElement stanza) => owner.OnInbound(stanza);
+
+        public void OnClosed(Exception? error)
+        {
+            owner.OnSessionClosed(this, error);
+            negotiated.TrySetException(error ?? new ConnectionLostException("The connection closed during negotiation."));
+        }
+    }
+}

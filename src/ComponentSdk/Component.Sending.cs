@@ -1,0 +1,131 @@
+using System.Xml.Linq;
+using ComponentSdk.Dispatch;
+using ComponentSdk.Xml;
+
+namespace ComponentSdk;
+
+public partial class Component
+{
+    /// <summary>
+    /// Sends a stanza (PCJ's <c>output</c>): handed to the connection when it is ready, otherwise put in the outgoing
+    /// queue (see <see cref="PurgeQueueAsync"/>). Returns once the stanza is accepted; accepted stanzas are not lost
+    /// when the connection drops before they reach it, they go back to the queue in order.
+    /// </summary>
+    /// <exception cref="InvalidXmlCharacterException">The stanza contains a character XML 1.0 does not allow; nothing was sent.</exception>
+    /// <exception cref="OutgoingQueueFullException">Not ready, and the queue holds <see cref="ConnectionOptions.MaxQueuedStanzas"/> already.</exception>
+    public ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stanza);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        XmlCharacters.EnsureValid(stanza);
+
+        bool connected;
+        lock (gate)
+        {
+            if (ready && session is { } current)
+            {
+                current.Connection.Pump.Enqueue(stanza);
+                return ValueTask.CompletedTask;
+            }
+            if (!queue.TryEnqueue(stanza)) throw new OutgoingQueueFullException(queue.Capacity);
+            connected = session is not null;
+        }
+        if (!connected) PostStatus(ConnectionStatus.SocketDisconnect);
+        if (RaiseElementEvents) PostStatus(ConnectionStatus.NodeQueued, stanza);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends a request and completes with the reply (PCJ's <c>return_to_sender</c>): the first top-level element that
+    /// carries the request's id, whatever its type. A caller's id is kept unless it is already pending; otherwise a
+    /// unique id is set on <paramref name="request"/>. Replies skip the filters and handlers. A request made while
+    /// not ready is queued with the rest and waits (its timeout runs from now).
+    /// </summary>
+    /// <param name="request">The stanza, usually an iq get or set.</param>
+    /// <param name="timeout">How long to wait; <see cref="ConnectionOptions.RequestTimeout"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the wait (the request may still have been sent).</param>
+    /// <exception cref="RequestTimeoutException">No reply in time.</exception>
+    /// <exception cref="ConnectionLostException">The connection closed (or was reconnected) before the reply came.</exception>
+    public async Task<XElement> RequestAsync(XElement request, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        TimeSpan wait = timeout ?? options.RequestTimeout;
+        if (wait <= TimeSpan.Zero && wait != Timeout.InfiniteTimeSpan) throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be positive.");
+
+        (string id, Task<XElement> reply) = pending.Register(request);
+        try
+        {
+            if (RaiseElementEvents) PostStatus(ConnectionStatus.RequestStart, request);
+            await SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await reply.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex) when (ex is not RequestTimeoutException)
+        {
+            throw new RequestTimeoutException(id, wait);
+        }
+        finally
+        {
+            pending.Forget(id);
+        }
+    }
+
+    /// <summary>
+    /// Sends the outgoing queue in order (PCJ's <c>purge_queue</c>) and returns how many stanzas were handed to the
+    /// connection. When the connection is not ready they stay queued, in order.
+    /// </summary>
+    public Task<int> PurgeQueueAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        List<XElement> stanzas;
+        bool connected;
+        lock (gate)
+        {
+            stanzas = queue.TakeAll();
+            if (ready && session is { } current)
+            {
+                foreach (XElement stanza in stanzas) current.Connection.Pump.Enqueue(stanza);
+                return Task.FromResult(stanzas.Count);
+            }
+            queue.Requeue(stanzas);
+            connected = session is not null;
+        }
+        foreach (XElement stanza in stanzas)
+        {
+            if (!connected) PostStatus(ConnectionStatus.SocketDisconnect);
+            if (RaiseElementEvents) PostStatus(ConnectionStatus.NodeQueued, stanza);
+        }
+        return Task.FromResult(0);
+    }
+
+    /// <summary>
+    /// Adds an XPath filter (PCJ's <c>xpath_filter add</c>): for every stanza received after the connection is ready
+    /// (replies to requests excepted), when <paramref name="xpath"/> selects at least one node (or a boolean expression
+    /// is true), <paramref name="handler"/> runs with the matches. Filters run in the order added, before the
+    /// <c>On...Async</c> handlers, and are kept across reconnects. Stanzas are the root of their own document, so
+    /// <c>/message[@type='chat']/body</c> and <c>self::message</c> both work without prefixes; payload namespaces
+    /// need a prefix from <paramref name="namespaces"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The expression is invalid or uses a prefix that is not declared.</exception>
+    public void AddFilter(string name, string xpath, Func<FilterMatch, CancellationToken, ValueTask> handler, IReadOnlyDictionary<string, string>? namespaces = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentException.ThrowIfNullOrEmpty(xpath);
+        ArgumentNullException.ThrowIfNull(handler);
+        filters.Add(StanzaFilter.Create(name, xpath, handler, namespaces));
+    }
+
+    /// <summary>Adds a filter with a synchronous handler; see <see cref="AddFilter(string, string, Func{FilterMatch, CancellationToken, ValueTask}, IReadOnlyDictionary{string, string}?)"/>.</summary>
+    public void AddFilter(string name, string xpath, Action<FilterMatch> handler, IReadOnlyDictionary<string, string>? namespaces = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        AddFilter(name, xpath, (match, _) =>
+        {
+            handler(match);
+            return ValueTask.CompletedTask;
+        }, namespaces);
+    }
+
+    /// <summary>Removes every filter added under <paramref name="name"/> (PCJ's <c>xpath_filter remove</c>); returns how many.</summary>
+    public int RemoveFilter(string name) => filters.Remove(name);
+}

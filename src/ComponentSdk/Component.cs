@@ -1,0 +1,148 @@
+using System.Reflection;
+using System.Xml.Linq;
+using ComponentSdk.Dispatch;
+using ComponentSdk.Transport;
+using ComponentSdk.Xml;
+using DotNetty.Transport.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ComponentSdk;
+
+/// <summary>
+/// An XMPP connection with a dispatch layer: subclass it, override the handlers you need
+/// (<see cref="OnMessageAsync"/>, <see cref="OnIqAsync"/>, ...), and call <see cref="ConnectAsync(CancellationToken)"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Handlers, filters and <see cref="StatusChanged"/> run one at a time, in the order things happened, on a task
+/// of their own: never on the network thread, so a handler may block or await without stalling the connection.
+/// While the application is more than <see cref="ConnectionOptions.MaxInboundBacklog"/> stanzas behind, the
+/// connection stops reading from the socket.
+/// </para>
+/// <para>
+/// <see cref="SendAsync"/> never loses what it accepted: while the connection is not ready stanzas go to the
+/// outgoing queue, in order, until <see cref="PurgeQueueAsync"/> (or <see cref="ConnectionOptions.PurgeQueueOnReady"/>).
+/// </para>
+/// </remarks>
+public partial class Component : IAsyncDisposable
+{
+    private readonly ConnectionOptions options;
+    private readonly ILogger logger;
+    private readonly IEventLoopGroup eventLoops;
+    private readonly Dispatcher dispatcher;
+    private readonly PendingRequests pending = new();
+    private readonly FilterRegistry filters = new();
+    private readonly OutgoingQueue queue;
+    private readonly IqRouter iqRouter = new();
+    private readonly SemaphoreSlim lifecycle = new(1, 1);
+    private readonly object gate = new();
+    private readonly CancellationTokenSource stopping = new();
+    private readonly string resource;
+    private string host;
+    private int port;
+    private Session? session;
+    private bool ready;
+    private Jid? jid;
+    private string? streamId;
+    private int disposed;
+
+    /// <summary>Creates the component; nothing connects until <see cref="ConnectAsync(CancellationToken)"/>.</summary>
+    /// <exception cref="InvalidConnectionOptionsException">The options are not usable; the message names each problem.</exception>
+    public Component(ConnectionOptions options, ILogger? logger = null) : this(options, logger, null) { }
+
+    internal Component(ConnectionOptions options, ILogger? logger, IEventLoopGroup? eventLoops)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options.Clone();
+        this.logger = logger ?? NullLogger.Instance;
+        this.eventLoops = eventLoops ?? EventLoops.Shared;
+        host = options.Host;
+        port = options.Port;
+        resource = string.IsNullOrEmpty(options.Resource) ? Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) : options.Resource;
+        queue = new OutgoingQueue(options.MaxQueuedStanzas);
+        dispatcher = new Dispatcher(ProcessAsync, options.MaxInboundBacklog, SetReading);
+        RegisterBuiltInResponders();
+    }
+
+    /// <summary>Raised for every step of the connection (PCJ's status events), in order, off the network thread.</summary>
+    public event EventHandler<ConnectionStatusEventArgs>? StatusChanged;
+
+    /// <summary>A copy of the options this component was created with.</summary>
+    public ConnectionOptions Options => options.Clone();
+
+    /// <summary>True while stanzas can be sent and received.</summary>
+    public bool IsReady
+    {
+        get { lock (gate) return ready; }
+    }
+
+    /// <summary>Our address: the component's domain, the bound client JID, or the jabberd2 bound name. Null before the first ready.</summary>
+    public Jid? Jid
+    {
+        get { lock (gate) return jid; }
+    }
+
+    /// <summary>The id the server gave the current stream, or null while not connected.</summary>
+    public string? StreamId
+    {
+        get { lock (gate) return streamId; }
+    }
+
+    /// <summary>The resource used for client logins: the configured one, or one made at construction and reused on reconnect.</summary>
+    public string Resource => resource;
+
+    /// <summary>The ids of the requests waiting for a reply.</summary>
+    public IReadOnlyCollection<string> PendingRequests => pending.Ids;
+
+    /// <summary>A snapshot of the outgoing queue, oldest first.</summary>
+    public IReadOnlyList<XElement> QueuedStanzas => queue.Snapshot();
+
+    /// <summary>
+    /// Raise PCJ's per-element statuses too: <see cref="ConnectionStatus.NodeSent"/>, <see cref="ConnectionStatus.NodeReceived"/>,
+    /// <see cref="ConnectionStatus.NodeQueued"/>, <see cref="ConnectionStatus.RequestStart"/> and <see cref="ConnectionStatus.RequestFinish"/>.
+    /// Off by default: each costs an event per stanza.
+    /// </summary>
+    public bool RaiseElementEvents { get; set; }
+
+    /// <summary>The name given in answers to XEP-0092 software version requests. Defaults to the component's assembly name.</summary>
+    protected virtual string SoftwareName => GetType().Assembly.GetName().Name ?? GetType().Name;
+
+    /// <summary>The version given in answers to XEP-0092 software version requests. Defaults to the component's assembly version.</summary>
+    protected virtual string SoftwareVersion =>
+        GetType().Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? GetType().Assembly.GetName().Version?.ToString() ?? "0";
+
+    /// <summary>The logger given at construction.</summary>
+    protected ILogger Logger => logger;
+
+    /// <summary>Cancelled when the component is disposed; handlers receive it.</summary>
+    protected CancellationToken Stopping => stopping.Token;
+
+    /// <summary>Shuts the connection down cleanly (see <see cref="ShutdownAsync"/>) and stops dispatching.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        try
+        {
+            using var timeout = new CancellationTokenSource(options.ShutdownTimeout + TimeSpan.FromSeconds(1));
+            await ShutdownAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection is closed below regardless.
+        }
+        Session? current;
+        lock (gate) current = session;
+        if (current?.Connection.Channel is { } channel) await channel.CloseAsync().ConfigureAwait(false);
+        dispatcher.Stop();
+        await dispatcher.Completion.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await stopping.CancelAsync().ConfigureAwait(false);
+        stopping.Dispose();
+        lifecycle.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+}

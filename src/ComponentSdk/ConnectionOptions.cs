@@ -1,0 +1,153 @@
+using System.Globalization;
+using ComponentSdk.Xml;
+
+namespace ComponentSdk;
+
+/// <summary>
+/// Everything a connection needs, with PCJ's argument names. Bind it from the configuration section
+/// <see cref="SectionName"/> (<c>--Component:Host=...</c>, <c>Component__Host=...</c>, appsettings.json).
+/// <see cref="Validate"/> runs before any I/O.
+/// </summary>
+public sealed class ConnectionOptions
+{
+    /// <summary>The configuration section these options are read from: <c>Component</c>.</summary>
+    public const string SectionName = "Component";
+
+    /// <summary>The server's address: an IP address or a host name (PCJ's <c>IP</c>).</summary>
+    public string Host { get; set; } = "";
+
+    /// <summary>The server's port, for example 5347 for components, 5222 for clients.</summary>
+    public int Port { get; set; }
+
+    /// <summary>
+    /// The domain: the stream's <c>to</c>. For <see cref="ConnectionType.Accept"/> it is the component's own domain
+    /// (<c>echo.example.org</c>); for clients and jabberd2 it is the server's domain.
+    /// </summary>
+    public string Hostname { get; set; } = "";
+
+    /// <summary>The user (clients) or router user (jabberd2). Not used by <see cref="ConnectionType.Accept"/>.</summary>
+    public string? Username { get; set; }
+
+    /// <summary>The password, or the XEP-0114 shared secret. Never logged.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The resource to bind (clients). When empty, a random one is made once per component and reused on reconnect.</summary>
+    public string? Resource { get; set; }
+
+    /// <summary>A name for this connection in logs (PCJ's <c>Alias</c>); defaults to <see cref="Hostname"/>.</summary>
+    public string? Alias { get; set; }
+
+    /// <summary>The dialect. Defaults to <see cref="ConnectionType.Accept"/>.</summary>
+    public ConnectionType ConnectionType { get; set; } = ConnectionType.Accept;
+
+    /// <summary>The stream's <c>version</c>. Defaults: 1.0 for Client and Jabberd2, 0.9 for Accept and Legacy (PCJ's).</summary>
+    public string? Version { get; set; }
+
+    /// <summary>The stream's default namespace. Defaults: <c>jabber:client</c>, <c>jabber:component:accept</c>, or the jabberd2 namespace.</summary>
+    public string? Xmlns { get; set; }
+
+    /// <summary>The namespace of the <c>stream:</c> prefix (PCJ's <c>Stream</c>). Defaults to <c>http://etherx.jabber.org/streams</c>.</summary>
+    public string? StreamXmlns { get; set; }
+
+    /// <summary>Writes every element sent and received to the log (category <c>ComponentSdk.XmlTrace</c>), secrets redacted.</summary>
+    public bool Debug { get; set; }
+
+    /// <summary>The largest stanza accepted from the server, in bytes. Default 256 KiB.</summary>
+    public int MaxStanzaBytes { get; set; } = XmlLimits.DefaultMaxStanzaBytes;
+
+    /// <summary>The deepest element nesting accepted from the server. Default 64.</summary>
+    public int MaxDepth { get; set; } = XmlLimits.DefaultMaxDepth;
+
+    /// <summary>How long <c>RequestAsync</c> waits for a reply unless told otherwise. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long to wait for the TCP connection. Default 10 s.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the server may take to complete the negotiation (handshake, TLS, SASL, bind). Default 30 s.</summary>
+    public TimeSpan NegotiationTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <c>ShutdownAsync</c> waits for the server to close its stream. Default 5 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Send the outgoing queue automatically each time the connection becomes ready. Off by default, as in PCJ:
+    /// stanzas queued while disconnected may be stale, so the application decides with <c>PurgeQueueAsync</c>.
+    /// </summary>
+    public bool PurgeQueueOnReady { get; set; }
+
+    /// <summary>The largest number of stanzas held in the outgoing queue while not ready. Default 100,000.</summary>
+    public int MaxQueuedStanzas { get; set; } = 100_000;
+
+    /// <summary>
+    /// How many received stanzas may wait for the application's handlers before the connection stops reading from
+    /// the socket (and starts again at half). Default 1,000.
+    /// </summary>
+    public int MaxInboundBacklog { get; set; } = 1000;
+
+    /// <summary>The stream version actually sent.</summary>
+    public string EffectiveVersion => Version ?? ConnectionType switch
+    {
+        ConnectionType.Client or ConnectionType.Jabberd2 => "1.0",
+        _ => "0.9",
+    };
+
+    /// <summary>The stream default namespace actually sent.</summary>
+    public string EffectiveXmlns => Xmlns ?? ConnectionType switch
+    {
+        ConnectionType.Accept => Namespaces.ComponentAccept,
+        ConnectionType.Jabberd2 => Namespaces.Jabberd2Component,
+        _ => Namespaces.Client,
+    };
+
+    /// <summary>The <c>stream:</c> namespace actually sent.</summary>
+    public string EffectiveStreamXmlns => StreamXmlns ?? Namespaces.Streams;
+
+    /// <summary>The name used in logs.</summary>
+    public string DisplayName => string.IsNullOrEmpty(Alias) ? Hostname : Alias;
+
+    /// <summary>Every problem with these options, one sentence each naming the option; empty when they are usable.</summary>
+    public IReadOnlyList<string> GetFailures()
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(Host)) failures.Add("Host is required: the server's IP address or host name.");
+        else if (Uri.CheckHostName(Host) == UriHostNameType.Unknown) failures.Add($"Host '{Host}' is not an IP address or host name.");
+        if (Port is < 1 or > 65535) failures.Add(Port == 0 ? "Port is required (1-65535)." : $"Port must be between 1 and 65535, not {Port.ToString(CultureInfo.InvariantCulture)}.");
+        if (string.IsNullOrWhiteSpace(Hostname)) failures.Add("Hostname is required: the domain the stream is addressed to.");
+        else if (!Jid.TryParse(Hostname, out Jid? domain) || domain.Local is not null || domain.Resource is not null) failures.Add($"Hostname '{Hostname}' is not a domain.");
+        if (string.IsNullOrEmpty(Password)) failures.Add(ConnectionType == ConnectionType.Accept ? "Password is required: the component's shared secret." : "Password is required.");
+        if (ConnectionType is ConnectionType.Client or ConnectionType.Legacy or ConnectionType.Jabberd2 && string.IsNullOrWhiteSpace(Username))
+            failures.Add($"Username is required for connection type {ConnectionType.ToDisplayName()}.");
+        if (!Enum.IsDefined(ConnectionType)) failures.Add($"ConnectionType {(int)ConnectionType} is not one of Client, Legacy, Accept, Jabberd2.");
+        if (MaxStanzaBytes < 1024) failures.Add("MaxStanzaBytes must be at least 1024.");
+        if (MaxDepth < 2) failures.Add("MaxDepth must be at least 2.");
+        if (MaxQueuedStanzas < 1) failures.Add("MaxQueuedStanzas must be at least 1.");
+        if (MaxInboundBacklog < 2) failures.Add("MaxInboundBacklog must be at least 2.");
+        AddIfNotPositive(failures, RequestTimeout, nameof(RequestTimeout));
+        AddIfNotPositive(failures, ConnectTimeout, nameof(ConnectTimeout));
+        AddIfNotPositive(failures, NegotiationTimeout, nameof(NegotiationTimeout));
+        AddIfNotPositive(failures, ShutdownTimeout, nameof(ShutdownTimeout));
+        if (Xmlns is { Length: 0 }) failures.Add("Xmlns must not be empty when set.");
+        if (StreamXmlns is { Length: 0 }) failures.Add("StreamXmlns must not be empty when set.");
+        return failures;
+    }
+
+    /// <summary>Throws <see cref="InvalidConnectionOptionsException"/> listing every problem.</summary>
+    public void Validate()
+    {
+        IReadOnlyList<string> failures = GetFailures();
+        if (failures.Count > 0) throw new InvalidConnectionOptionsException(failures);
+    }
+
+    /// <summary>A copy, so that a running connection is not affected by later changes.</summary>
+    public ConnectionOptions Clone() => (ConnectionOptions)MemberwiseClone();
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{ConnectionType.ToDisplayName()} {Hostname} via {Host}:{Port}" + (Username is null ? "" : $" as {Username}") + " (password redacted)";
+
+    private static void AddIfNotPositive(List<string> failures, TimeSpan value, string name)
+    {
+        if (value <= TimeSpan.Zero) failures.Add($"{name} must be positive.");
+    }
+}

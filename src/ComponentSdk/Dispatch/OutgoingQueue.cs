@@ -1,0 +1,56 @@
+using System.Xml.Linq;
+
+namespace ComponentSdk.Dispatch;
+
+/// <summary>
+/// Stanzas accepted while the connection is not ready (PCJ's queue): kept in order across reconnects, sent only
+/// when the application purges the queue (or, by option, when the connection becomes ready).
+/// </summary>
+internal sealed class OutgoingQueue(int capacity)
+{
+    private readonly LinkedList<XElement> items = new();
+    private readonly object gate = new();
+
+    public int Count
+    {
+        get { lock (gate) return items.Count; }
+    }
+
+    public int Capacity => capacity;
+
+    /// <summary>Appends; false when the queue is full.</summary>
+    public bool TryEnqueue(XElement stanza)
+    {
+        lock (gate)
+        {
+            if (items.Count >= capacity) return false;
+            items.AddLast(stanza);
+            return true;
+        }
+    }
+
+    /// <summary>Puts stanzas back at the front, in their order (they were accepted before anything queued since).</summary>
+    public void Requeue(IReadOnlyList<XElement> stanzas)
+    {
+        lock (gate)
+        {
+            for (int i = stanzas.Count - 1; i >= 0; i--) items.AddFirst(stanzas[i]);
+        }
+    }
+
+    /// <summary>Takes everything out, oldest first.</summary>
+    public List<XElement> TakeAll()
+    {
+        lock (gate)
+        {
+            var all = new List<XElement>(items);
+            items.Clear();
+            return all;
+        }
+    }
+
+    public IReadOnlyList<XElement> Snapshot()
+    {
+        lock (gate) return [.. items];
+    }
+}

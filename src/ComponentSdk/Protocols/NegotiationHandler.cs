@@ -1,0 +1,109 @@
+using System.Xml.Linq;
+using ComponentSdk.Transport;
+using ComponentSdk.Xml;
+using DotNetty.Common.Concurrency;
+using DotNetty.Common.Utilities;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk.Protocols;
+
+/// <summary>
+/// What the four negotiations share: open the stream when the socket is up, watch the clock, turn a stream error
+/// or a closed stream into a failure, and on success remove itself and fire <see cref="SessionEstablished"/> so
+/// stanzas flow to the dispatch stage.
+/// </summary>
+internal abstract class NegotiationHandler(ConnectionContext connection) : ChannelHandlerAdapter
+{
+    private IScheduledTask? timeout;
+    private bool finished;
+
+    protected ConnectionContext Connection { get; } = connection;
+
+    /// <summary>What the negotiation waits for now, for timeout and error messages.</summary>
+    protected string Step { get; set; } = "the server's stream header";
+
+    public override void ChannelActive(IChannelHandlerContext context)
+    {
+        timeout = context.Executor.Schedule(() => Fail(context, new NegotiationTimeoutException(Connection.Options.NegotiationTimeout, Step), null),
+            Connection.Options.NegotiationTimeout);
+        Connection.Status(ConnectionStatus.Connected, detail: context.Channel.RemoteAddress?.ToString());
+        Start(context);
+        context.FireChannelActive();
+    }
+
+    public override void ChannelRead(IChannelHandlerContext context, object message)
+    {
+        if (finished)
+        {
+            context.FireChannelRead(message);
+            return;
+        }
+        switch (message)
+        {
+            case StreamHeader header:
+                OnHeader(context, header);
+                break;
+            case XElement element when element.IsStreamError():
+                (StreamErrorCondition condition, string? text, string? otherHost) = StreamError.Parse(element);
+                OnStreamError(context, new StreamErrorException(condition, text, otherHost));
+                break;
+            case XElement element:
+                OnElement(context, element);
+                break;
+            case StreamFooter:
+                Fail(context, new ConnectionLostException($"The server closed the stream while we waited for {Step}."), null);
+                break;
+            default:
+                ReferenceCountUtil.Release(message);
+                break;
+        }
+    }
+
+    public override void ChannelInactive(IChannelHandlerContext context)
+    {
+        if (!finished)
+        {
+            finished = true;
+            timeout?.Cancel();
+            Connection.SetCloseReason(new ConnectionLostException($"The connection closed while we waited for {Step}."));
+        }
+        context.FireChannelInactive();
+    }
+
+    /// <summary>Called when the socket is up: send the stream header (and anything else that goes first).</summary>
+    protected abstract void Start(IChannelHandlerContext context);
+
+    /// <summary>The server's stream header arrived.</summary>
+    protected abstract void OnHeader(IChannelHandlerContext context, StreamHeader header);
+
+    /// <summary>An element other than a stream error arrived during negotiation.</summary>
+    protected abstract void OnElement(IChannelHandlerContext context, XElement element);
+
+    /// <summary>The server sent a stream error during negotiation. By default the negotiation fails with it.</summary>
+    protected virtual void OnStreamError(IChannelHandlerContext context, StreamErrorException error) => Fail(context, error, null);
+
+    protected void SendHeader(IChannelHandlerContext context) => context.WriteAndFlushAsync(Connection.OutgoingHeader());
+
+    protected void Send(IChannelHandlerContext context, XElement element) => context.WriteAndFlushAsync(element);
+
+    /// <summary>Negotiation is complete: hand the stream to the stages after this one.</summary>
+    protected void Succeed(IChannelHandlerContext context, Jid jid, string? streamId)
+    {
+        if (finished) return;
+        finished = true;
+        timeout?.Cancel();
+        context.FireUserEventTriggered(new SessionEstablished(jid, streamId));
+        context.Channel.Pipeline.Remove(this);
+    }
+
+    /// <summary>Negotiation failed: report <paramref name="status"/> (if any) with the error, end the stream and close.</summary>
+    protected void Fail(IChannelHandlerContext context, Exception error, ConnectionStatus? status)
+    {
+        if (finished) return;
+        finished = true;
+        timeout?.Cancel();
+        Connection.SetCloseReason(error);
+        if (status is { } s) Connection.Status(s, error: error);
+        StreamCloser.EndStreamAndClose(context.Channel, Connection);
+    }
+}

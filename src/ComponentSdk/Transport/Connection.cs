@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using ComponentSdk.Xml;
+using DotNetty.Transport.Bootstrapping;
+using DotNetty.Transport.Channels;
+using DotNetty.Transport.Channels.Sockets;
+
+namespace ComponentSdk.Transport;
+
+/// <summary>
+/// One TCP connection and its pipeline: socket, framer, codec, (trace), events, negotiation, dispatch. The
+/// channel and its <see cref="OutboundPump"/> exist before any byte is exchanged, so the pipeline can report
+/// negotiation results before <see cref="OpenAsync"/> has returned.
+/// </summary>
+internal sealed class Connection
+{
+    private OutboundPump? pump;
+
+    public Connection(ConnectionContext context) => Context = context;
+
+    public ConnectionContext Context { get; }
+
+    public IChannel? Channel { get; private set; }
+
+    public OutboundPump Pump => pump ?? throw new InvalidOperationException("The connection has no channel yet.");
+
+    /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> and starts the negotiation.</summary>
+    public async Task OpenAsync(IEventLoopGroup group, string host, int port, Func<ConnectionContext, IChannelHandler> negotiation, CancellationToken cancellationToken)
+    {
+        IPAddress address = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        Bootstrap bootstrap = new Bootstrap()
+            .Group(group)
+            .Channel<TcpSocketChannel>()
+            .Option(ChannelOption.TcpNodelay, true)
+            .Option(ChannelOption.ConnectTimeout, Context.Options.ConnectTimeout)
+            .Handler(new ActionChannelInitializer<IChannel>(channel =>
+            {
+                Channel = channel;
+                pump = new OutboundPump(channel, Context);
+                Build(channel.Pipeline, negotiation(Context));
+            }));
+
+        Task<IChannel> connect = bootstrap.ConnectAsync(new IPEndPoint(address, port));
+        try
+        {
+            await connect.WaitAsync(Context.Options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // The attempt may still complete later: make sure it does not leave a socket behind.
+            _ = connect.ContinueWith(static t => t.Result.CloseAsync(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            if (ex is TimeoutException) throw new TimeoutException($"No TCP connection within {Context.Options.ConnectTimeout.TotalSeconds:0.###} s.", ex);
+            throw;
+        }
+    }
+
+    private void Build(IChannelPipeline pipeline, IChannelHandler negotiation)
+    {
+        pipeline.AddLast(PipelineNames.Framer, new StanzaFramer(Context.Limits));
+        pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec());
+        if (Context.Options.Debug) pipeline.AddLast(PipelineNames.Trace, new XmlTraceHandler(Context));
+        pipeline.AddLast(PipelineNames.Events, new StreamEventsHandler(Context));
+        pipeline.AddLast(PipelineNames.Negotiation, negotiation);
+        pipeline.AddLast(PipelineNames.Dispatch, new DispatchHandler(Context));
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(host, out IPAddress? literal)) return literal;
+        IPAddress[] addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+            ?? addresses.FirstOrDefault()
+            ?? throw new SocketException((int)SocketError.HostNotFound);
+    }
+}

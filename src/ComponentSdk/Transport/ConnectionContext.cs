@@ -1,0 +1,49 @@
+using ComponentSdk.Xml;
+using Microsoft.Extensions.Logging;
+
+namespace ComponentSdk.Transport;
+
+/// <summary>What the handlers of one connection share: its options, where to report, and why it closed.</summary>
+internal sealed class ConnectionContext(ConnectionOptions options, IConnectionObserver observer, ILogger logger, string resource)
+{
+    private Exception? closeReason;
+    private int footerSent;
+    private volatile bool localClose;
+
+    public ConnectionOptions Options { get; } = options;
+
+    public IConnectionObserver Observer { get; } = observer;
+
+    public ILogger Logger { get; } = logger;
+
+    /// <summary>The resource clients bind; made once per component and reused on reconnect.</summary>
+    public string Resource { get; } = resource;
+
+    public XmlLimits Limits => new() { MaxStanzaBytes = Options.MaxStanzaBytes, MaxDepth = Options.MaxDepth };
+
+    /// <summary>The first error that made the connection close, if any.</summary>
+    public Exception? CloseReason => Volatile.Read(ref closeReason);
+
+    /// <summary>True once we began a shutdown: the peer's closing tag is then expected, not an error.</summary>
+    public bool LocalClose => localClose;
+
+    public void MarkLocalClose() => localClose = true;
+
+    /// <summary>True the first time only: our <c>&lt;/stream:stream&gt;</c> is written once.</summary>
+    public bool MarkFooterSent() => Interlocked.Exchange(ref footerSent, 1) == 0;
+
+    /// <summary>Records why the connection is closing; the first reason wins.</summary>
+    public void SetCloseReason(Exception error) => Interlocked.CompareExchange(ref closeReason, error, null);
+
+    public void Status(ConnectionStatus status, System.Xml.Linq.XElement? stanza = null, Exception? error = null, string? detail = null) =>
+        Observer.OnStatus(new ConnectionStatusEventArgs(status, stanza, error, detail));
+
+    /// <summary>The header we send to open a stream.</summary>
+    public StreamHeader OutgoingHeader() => new()
+    {
+        To = Options.Hostname,
+        Version = Options.EffectiveVersion,
+        DefaultNamespace = Options.EffectiveXmlns,
+        StreamNamespace = Options.EffectiveStreamXmlns,
+    };
+}

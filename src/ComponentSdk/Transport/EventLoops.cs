@@ -1,0 +1,32 @@
+using DotNetty.Common;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk.Transport;
+
+/// <summary>
+/// The event-loop group connections run on unless the caller passes one. It lives as long as the process and is
+/// never shut down: DotNetty 0.7.6's graceful shutdown can livelock, and its threads do not keep the process alive.
+/// </summary>
+internal static class EventLoops
+{
+    private static readonly Lazy<IEventLoopGroup> SharedGroup = new(() =>
+    {
+        ApplyDefaults();
+        return new MultithreadEventLoopGroup(Math.Max(1, Environment.ProcessorCount));
+    });
+
+    public static IEventLoopGroup Shared => SharedGroup.Value;
+
+    /// <summary>
+    /// DotNetty samples buffers for leak detection by default, which costs a stack trace per sample; a component
+    /// process turns it off unless the usual system property is set in the environment.
+    /// </summary>
+    public static void ApplyDefaults()
+    {
+        if (Environment.GetEnvironmentVariable("io.netty.leakDetection.level") is null
+            && Environment.GetEnvironmentVariable("io.netty.leakDetectionLevel") is null)
+        {
+            ResourceLeakDetector.Level = ResourceLeakDetector.DetectionLevel.Disabled;
+        }
+    }
+}

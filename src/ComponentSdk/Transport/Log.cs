@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace ComponentSdk.Transport;
+
+/// <summary>The SDK's log messages, with stable event ids.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "{Connection} Sent: {Xml}")]
+    public static partial void Sent(ILogger logger, string connection, string xml);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "{Connection} Recd: {Xml}")]
+    public static partial void Received(ILogger logger, string connection, string xml);
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Connection} {Status}")]
+    public static partial void Status(ILogger logger, string connection, ConnectionStatusEventArgs status);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "{Connection} ready as {Jid} (stream {StreamId})")]
+    public static partial void Ready(ILogger logger, string connection, string jid, string? streamId);
+
+    [LoggerMessage(EventId = 202, Level = LogLevel.Warning, Message = "{Connection} connection lost: {Reason}")]
+    public static partial void ConnectionLost(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "{Connection} the server sent bad input; answering with the stream error {Condition}: {Reason}")]
+    public static partial void PeerViolation(ILogger logger, string connection, string condition, string reason);
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "{Connection} a handler failed on a {Stanza} stanza")]
+    public static partial void HandlerFailed(ILogger logger, Exception error, string connection, string stanza);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Error, Message = "{Connection} a status event handler failed for {Status}")]
+    public static partial void StatusHandlerFailed(ILogger logger, Exception error, string connection, ConnectionStatus status);
+
+    [LoggerMessage(EventId = 302, Level = LogLevel.Error, Message = "{Connection} a stanza could not be written")]
+    public static partial void WriteFailed(ILogger logger, Exception error, string connection);
+
+    [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "{Connection} unexpected error in the pipeline")]
+    public static partial void PipelineError(ILogger logger, Exception error, string connection);
+}

@@ -1,0 +1,35 @@
+using System.Xml.Linq;
+using ComponentSdk.Xml;
+
+namespace ComponentSdk.Transport;
+
+/// <summary>
+/// Renders elements for logs with credentials removed: the XEP-0114 handshake digest, every SASL payload, and
+/// the password or digest of a <c>jabber:iq:auth</c> login.
+/// </summary>
+internal static class SecretRedactor
+{
+    public const string Redacted = "[redacted]";
+
+    private static readonly XNamespace Sasl = Namespaces.Sasl;
+    private static readonly XNamespace IqAuth = Namespaces.IqAuth;
+
+    /// <summary>The element as one line of XML with secrets replaced by <see cref="Redacted"/>.</summary>
+    public static string Render(XElement element)
+    {
+        if (!HasSecrets(element)) return element.ToString(SaveOptions.DisableFormatting);
+        var copy = new XElement(element);
+        foreach (XElement e in copy.DescendantsAndSelf())
+        {
+            if (IsSecret(e) && !e.IsEmpty) e.Value = Redacted;
+        }
+        return copy.ToString(SaveOptions.DisableFormatting);
+    }
+
+    private static bool HasSecrets(XElement element) => element.DescendantsAndSelf().Any(IsSecret);
+
+    private static bool IsSecret(XElement e) =>
+        (e.Name.Namespace == XNamespace.None && e.Name.LocalName == "handshake")
+        || (e.Name.Namespace == Sasl && e.Name.LocalName is "auth" or "response" or "challenge" or "success")
+        || (e.Name.Namespace == IqAuth && e.Name.LocalName is "password" or "digest");
+}

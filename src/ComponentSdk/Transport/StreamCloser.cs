@@ -1,0 +1,21 @@
+using System.Xml.Linq;
+using ComponentSdk.Xml;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk.Transport;
+
+/// <summary>Ends our side of a stream: an optional stream error, <c>&lt;/stream:stream&gt;</c>, then the socket once they are flushed.</summary>
+internal static class StreamCloser
+{
+    public static void EndStreamAndClose(IChannel channel, ConnectionContext connection, XElement? streamError = null)
+    {
+        if (!connection.MarkFooterSent() || !channel.Active)
+        {
+            channel.CloseAsync();
+            return;
+        }
+        if (streamError is not null) channel.WriteAsync(streamError);
+        channel.WriteAndFlushAsync(StreamFooter.Instance)
+            .ContinueWith(static (_, state) => ((IChannel)state!).CloseAsync(), channel, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace ComponentSdk.Xml;
+
+/// <summary>An XMPP address, <c>local@domain/resource</c> (RFC 7622). Parsing checks structure and lengths only.</summary>
+public sealed record Jid
+{
+    private const int MaxPartBytes = 1023;
+
+    /// <summary>Creates a JID from its parts.</summary>
+    public Jid(string? local, string domain, string? resource = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        Local = string.IsNullOrEmpty(local) ? null : local;
+        Domain = domain;
+        Resource = string.IsNullOrEmpty(resource) ? null : resource;
+    }
+
+    /// <summary>The part before '@', or null.</summary>
+    public string? Local { get; }
+
+    /// <summary>The domain part.</summary>
+    public string Domain { get; }
+
+    /// <summary>The part after '/', or null.</summary>
+    public string? Resource { get; }
+
+    /// <summary>This JID without its resource.</summary>
+    public Jid Bare => Resource is null ? this : new Jid(Local, Domain);
+
+    /// <summary>True when there is no resource.</summary>
+    public bool IsBare => Resource is null;
+
+    /// <summary>Parses <paramref name="text"/>; throws <see cref="FormatException"/> when it is not a JID.</summary>
+    public static Jid Parse(string text) =>
+        TryParse(text, out Jid? jid) ? jid : throw new FormatException($"'{text}' is not a valid JID.");
+
+    /// <summary>Parses <paramref name="text"/> when it is a JID.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out Jid? jid)
+    {
+        jid = null;
+        if (string.IsNullOrEmpty(text)) return false;
+        int slash = text.IndexOf('/');
+        string addr = slash < 0 ? text : text[..slash];
+        string? resource = slash < 0 ? null : text[(slash + 1)..];
+        int at = addr.IndexOf('@');
+        string? local = at < 0 ? null : addr[..at];
+        string domain = at < 0 ? addr : addr[(at + 1)..];
+        if (domain.Length == 0 || domain.Contains('@') || local?.Length == 0 || resource?.Length == 0) return false;
+        if (TooLong(local) || TooLong(domain) || TooLong(resource)) return false;
+        jid = new Jid(local, domain, resource);
+        return true;
+    }
+
+    private static bool TooLong(string? part) => part is not null && System.Text.Encoding.UTF8.GetByteCount(part) > MaxPartBytes;
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        (Local is null ? "" : Local + "@") + Domain + (Resource is null ? "" : "/" + Resource);
+
+    /// <summary>The string form.</summary>
+    public static implicit operator string(Jid jid) => jid.ToString();
+}

@@ -1,0 +1,74 @@
+using System.Xml.Linq;
+
+namespace ComponentSdk.Xml;
+
+/// <summary>Helpers for reading and answering stanzas.</summary>
+public static class Stanza
+{
+    /// <summary>The <c>id</c> attribute, or null.</summary>
+    public static string? Id(this XElement stanza) => (string?)stanza.Attribute("id");
+
+    /// <summary>The <c>type</c> attribute, or null.</summary>
+    public static string? Type(this XElement stanza) => (string?)stanza.Attribute("type");
+
+    /// <summary>The <c>from</c> attribute, or null.</summary>
+    public static string? From(this XElement stanza) => (string?)stanza.Attribute("from");
+
+    /// <summary>The <c>to</c> attribute, or null.</summary>
+    public static string? To(this XElement stanza) => (string?)stanza.Attribute("to");
+
+    /// <summary>True for an <c>iq</c> of type <c>get</c> or <c>set</c>, which must be answered (RFC 6120 §8.2.3).</summary>
+    public static bool IsRequest(this XElement stanza) =>
+        stanza.Name.LocalName == "iq" && stanza.Type() is "get" or "set";
+
+    /// <summary>A copy of <paramref name="stanza"/> sent back: <c>from</c> and <c>to</c> swapped, id, type and content kept.</summary>
+    public static XElement ReplyTo(this XElement stanza)
+    {
+        ArgumentNullException.ThrowIfNull(stanza);
+        var reply = new XElement(stanza);
+        string? from = stanza.From();
+        string? to = stanza.To();
+        reply.SetAttributeValue("from", to);
+        reply.SetAttributeValue("to", from);
+        return reply;
+    }
+
+    /// <summary>The <c>type='result'</c> answer to an iq request, with optional content.</summary>
+    public static XElement ResultFor(this XElement iq, params object?[] content)
+    {
+        ArgumentNullException.ThrowIfNull(iq);
+        var result = new XElement("iq", new XAttribute("type", "result"));
+        CopyAddressing(iq, result);
+        result.Add(content);
+        return result;
+    }
+
+    /// <summary>
+    /// The error answer to <paramref name="stanza"/> (RFC 6120 §8.3): same kind and id, addresses swapped, an
+    /// <c>&lt;error/&gt;</c> with the defined condition, for example <c>service-unavailable</c>.
+    /// </summary>
+    public static XElement ErrorFor(this XElement stanza, string condition, string errorType = "cancel", string? text = null)
+    {
+        ArgumentNullException.ThrowIfNull(stanza);
+        ArgumentException.ThrowIfNullOrEmpty(condition);
+        XNamespace errors = Namespaces.StanzaErrors;
+        var error = new XElement("error", new XAttribute("type", errorType), new XElement(errors + condition));
+        if (text is not null) error.Add(new XElement(errors + "text", text));
+        var reply = new XElement(stanza.Name, new XAttribute("type", "error"));
+        CopyAddressing(stanza, reply);
+        if (stanza.Name.LocalName != "iq") reply.Add(stanza.Elements().Where(e => e.Name.LocalName != "error"));
+        reply.Add(error);
+        return reply;
+    }
+
+    /// <summary>The defined condition of a stanza's <c>&lt;error/&gt;</c>, for example <c>item-not-found</c>, or null.</summary>
+    public static string? ErrorCondition(this XElement stanza) =>
+        stanza.Element("error")?.Elements().FirstOrDefault(e => e.Name.NamespaceName == Namespaces.StanzaErrors && e.Name.LocalName != "text")?.Name.LocalName;
+
+    private static void CopyAddressing(XElement request, XElement answer)
+    {
+        if (request.Id() is { } id) answer.SetAttributeValue("id", id);
+        if (request.From() is { } from) answer.SetAttributeValue("to", from);
+        if (request.To() is { } to) answer.SetAttributeValue("from", to);
+    }
+}

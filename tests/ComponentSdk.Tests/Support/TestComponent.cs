@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Xml.Linq;
+using ComponentSdk.Xml;
+using Microsoft.Extensions.Logging;
+
+namespace ComponentSdk.Tests.Support;
+
+/// <summary>A component that records what its handlers saw and can be told to misbehave.</summary>
+internal sealed class TestComponent(ConnectionOptions options, ILogger? logger = null) : Component(options, logger)
+{
+    public ConcurrentQueue<XElement> Messages { get; } = new();
+    public ConcurrentQueue<XElement> Iqs { get; } = new();
+    public int ReadyCount;
+
+    /// <summary>When set, OnMessageAsync throws for messages with this body.</summary>
+    public string? ThrowOnBody { get; set; }
+
+    /// <summary>When set, OnMessageAsync waits on it before returning (a slow or blocked handler).</summary>
+    public SemaphoreSlim? Gate { get; set; }
+
+    public bool EchoMessages { get; set; }
+
+    protected override ValueTask OnReadyAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref ReadyCount);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
+    {
+        if (Gate is not null) await Gate.WaitAsync(cancellationToken);
+        if (ThrowOnBody is not null && (string?)message.Element("body") == ThrowOnBody) throw new InvalidOperationException("handler failure");
+        Messages.Enqueue(message);
+        if (EchoMessages) await SendAsync(message.ReplyTo(), cancellationToken);
+    }
+
+    protected override ValueTask OnIqAsync(XElement iq, CancellationToken cancellationToken)
+    {
+        Iqs.Enqueue(iq);
+        if ((string?)iq.Attribute("throw") == "yes") throw new InvalidOperationException("iq handler failure");
+        return base.OnIqAsync(iq, cancellationToken);
+    }
+
+    public Task WaitForMessagesAsync(int count, TimeSpan? timeout = null) => Until(() => Messages.Count >= count, timeout, $"{count} messages (have {Messages.Count})");
+
+    public static async Task Until(Func<bool> condition, TimeSpan? timeout, string what)
+    {
+        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for " + what);
+            await Task.Delay(10);
+        }
+    }
+}
