@@ -102,6 +102,16 @@ public sealed class LoopbackRouter : IAsyncDisposable
         return session.SendAsync(stanza);
     }
 
+    /// <summary>
+    /// Writes raw bytes to the component connected for <paramref name="domain"/>, as they are: for testing how a
+    /// component copes with malformed or hostile input.
+    /// </summary>
+    public Task SendRawAsync(string domain, ReadOnlyMemory<byte> bytes)
+    {
+        if (!sessions.TryGetValue(domain, out RouterSession? session)) throw new InvalidOperationException($"No component is connected for '{domain}'.");
+        return session.SendRawAsync(bytes);
+    }
+
     /// <summary>Waits for the next stanza kept in <see cref="Received"/>.</summary>
     public async Task<XElement> ReceiveAsync(TimeSpan timeout)
     {

@@ -57,6 +57,9 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
 
     public Task SendAsync(XElement stanza) => channel?.WriteAndFlushAsync(new XElement(stanza)) ?? Task.CompletedTask;
 
+    public Task SendRawAsync(ReadOnlyMemory<byte> bytes) =>
+        channel?.WriteAndFlushAsync(DotNetty.Buffers.Unpooled.WrappedBuffer(bytes.ToArray())) ?? Task.CompletedTask;
+
     public async Task CloseAsync(StreamErrorCondition? condition)
     {
         if (channel is null) return;

@@ -153,7 +153,11 @@ public partial class Component
             streamId = established.StreamId;
             if (options.PurgeQueueOnReady)
             {
-                foreach (XElement stanza in queue.TakeAll()) attempt.Connection.Pump.Enqueue(stanza);
+                foreach (XElement stanza in queue.TakeAll())
+                {
+                    pending.MarkSent(stanza, attempt);
+                    attempt.Connection.Pump.Enqueue(stanza);
+                }
             }
         }
         Log.Ready(logger, options.DisplayName, established.Jid.ToString(), established.StreamId);
@@ -166,7 +170,9 @@ public partial class Component
         lock (gate)
         {
             // Whatever was accepted but never reached the channel goes back to the front of the queue.
-            queue.Requeue(attempt.Connection.Pump.TakeUnsent());
+            List<XElement> unsent = attempt.Connection.Pump.TakeUnsent();
+            foreach (XElement stanza in unsent) pending.MarkSent(stanza, null);
+            queue.Requeue(unsent);
             if (session == attempt)
             {
                 session = null;
@@ -174,7 +180,7 @@ public partial class Component
                 streamId = null;
             }
         }
-        pending.FailAll(new ConnectionLostException("The connection closed before the reply arrived.", error));
+        pending.FailSentOn(attempt, new ConnectionLostException("The connection closed before the reply arrived.", error));
         if (error is not null)
         {
             Log.ConnectionLost(logger, options.DisplayName, error.Message);

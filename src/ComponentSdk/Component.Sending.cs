@@ -25,6 +25,7 @@ public partial class Component
         {
             if (ready && session is { } current)
             {
+                pending.MarkSent(stanza, current);
                 current.Connection.Pump.Enqueue(stanza);
                 return ValueTask.CompletedTask;
             }
@@ -84,7 +85,11 @@ public partial class Component
             stanzas = queue.TakeAll();
             if (ready && session is { } current)
             {
-                foreach (XElement stanza in stanzas) current.Connection.Pump.Enqueue(stanza);
+                foreach (XElement stanza in stanzas)
+                {
+                    pending.MarkSent(stanza, current);
+                    current.Connection.Pump.Enqueue(stanza);
+                }
                 return Task.FromResult(stanzas.Count);
             }
             queue.Requeue(stanzas);

@@ -7,13 +7,22 @@ namespace ComponentSdk.Dispatch;
 
 /// <summary>
 /// Requests waiting for their reply, by id (PCJ's return_to_sender). Any top-level element carrying a pending id
-/// is the reply, whatever its name, type or sender, and is delivered exactly once.
+/// is the reply, whatever its name, type or sender, and is delivered exactly once. A request remembers the
+/// connection it was handed to, so that losing that connection fails it, while a request still waiting in the
+/// outgoing queue keeps waiting.
 /// </summary>
 internal sealed class PendingRequests
 {
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<XElement>> pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> pending = new(StringComparer.Ordinal);
     private readonly string prefix = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 6));
     private long counter;
+
+    private sealed class Entry
+    {
+        public TaskCompletionSource<XElement> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public object? SentOn;
+    }
 
     public int Count => pending.Count;
 
@@ -25,34 +34,41 @@ internal sealed class PendingRequests
     /// </summary>
     public (string Id, Task<XElement> Reply) Register(XElement request)
     {
-        var completion = new TaskCompletionSource<XElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = new Entry();
         string? id = request.Id();
-        if (string.IsNullOrEmpty(id) || !pending.TryAdd(id, completion))
+        if (string.IsNullOrEmpty(id) || !pending.TryAdd(id, entry))
         {
             do id = NewId();
-            while (!pending.TryAdd(id, completion));
+            while (!pending.TryAdd(id, entry));
             request.SetAttributeValue("id", id);
         }
-        return (id, completion.Task);
+        return (id, entry.Completion.Task);
+    }
+
+    /// <summary>Notes that <paramref name="stanza"/>, if it is a pending request, was handed to <paramref name="connection"/>.</summary>
+    public void MarkSent(XElement stanza, object? connection)
+    {
+        if (pending.IsEmpty || stanza.Id() is not { } id || !pending.TryGetValue(id, out Entry? entry)) return;
+        Volatile.Write(ref entry.SentOn, connection);
     }
 
     /// <summary>Delivers <paramref name="reply"/> when its id is pending; false otherwise.</summary>
     public bool TryComplete(XElement reply)
     {
         string? id = reply.Id();
-        if (id is null || !pending.TryRemove(id, out TaskCompletionSource<XElement>? completion)) return false;
-        completion.TrySetResult(reply);
+        if (id is null || !pending.TryRemove(id, out Entry? entry)) return false;
+        entry.Completion.TrySetResult(reply);
         return true;
     }
 
     public void Forget(string id) => pending.TryRemove(id, out _);
 
-    /// <summary>Fails every pending request with <paramref name="error"/> (the connection is gone).</summary>
-    public void FailAll(Exception error)
+    /// <summary>Fails the requests handed to <paramref name="connection"/>, which is gone; queued ones keep waiting.</summary>
+    public void FailSentOn(object connection, Exception error)
     {
-        foreach (string id in pending.Keys)
+        foreach ((string id, Entry entry) in pending)
         {
-            if (pending.TryRemove(id, out TaskCompletionSource<XElement>? completion)) completion.TrySetException(error);
+            if (ReferenceEquals(Volatile.Read(ref entry.SentOn), connection) && pending.TryRemove(id, out _)) entry.Completion.TrySetException(error);
         }
     }
 

@@ -51,6 +51,8 @@ public sealed class StanzaFramer : ByteToMessageDecoder
     private int scanned;
     private int cdataStart;
     private int depth;
+    private int endNameStart;
+    private int[] openNames = new int[16];
 
     /// <summary>Creates a framer with <see cref="XmlLimits.Default"/>.</summary>
     public StanzaFramer() : this(XmlLimits.Default) { }
@@ -343,7 +345,9 @@ public sealed class StanzaFramer : ByteToMessageDecoder
 
             case Lex.EndTag:
                 if (b != (byte)'>') return at + 1;
-                if (frameKind == FrameKind.Footer || --depth == 0) return End(at + 1);
+                if (frameKind == FrameKind.Footer) return End(at + 1);
+                CheckEndTagName(buffer, at);
+                if (--depth == 0) return End(at + 1);
                 lex = Lex.Text;
                 return at + 1;
 
@@ -373,12 +377,15 @@ public sealed class StanzaFramer : ByteToMessageDecoder
                 frameKind = FrameKind.Footer;
             }
             lex = Lex.EndTag;
+            endNameStart = at + 2;
             return at + 2;
         }
         if (b == (byte)'!') return Markup(buffer, at);
         if (b == (byte)'?') throw new RestrictedXmlException("Processing instructions are not allowed on an XMPP stream.");
         if (!XmlChars.IsNameStartByte(b)) throw new MalformedXmlException("Invalid character after '<'.");
         if (++depth > limits.MaxDepth) throw new NestingTooDeepException(limits.MaxDepth);
+        if (depth == openNames.Length) Array.Resize(ref openNames, Math.Min(depth * 2, limits.MaxDepth + 1));
+        openNames[depth] = at + 1;
         lex = Lex.StartTag;
         return at + 1;
     }
@@ -431,6 +438,28 @@ public sealed class StanzaFramer : ByteToMessageDecoder
             throw new RestrictedXmlException("Document type and entity declarations are not allowed on an XMPP stream.");
         throw new MalformedXmlException("Malformed markup after '<!'.");
     }
+
+    /// <summary>
+    /// Refuses an end tag that does not close the open element as soon as its '&gt;' arrives, so a peer cannot hold
+    /// a frame open with mismatched tags.
+    /// </summary>
+    private void CheckEndTagName(ReadOnlySpan<byte> buffer, int closingBracket)
+    {
+        ReadOnlySpan<byte> end = buffer[endNameStart..closingBracket];
+        int length = 0;
+        while (length < end.Length && !XmlChars.IsWhitespace(end[length])) length++;
+        for (int i = length; i < end.Length; i++)
+        {
+            if (!XmlChars.IsWhitespace(end[i])) throw new MalformedXmlException("Malformed end tag.");
+        }
+        ReadOnlySpan<byte> open = buffer[openNames[depth]..];
+        if (!open.StartsWith(end[..length]) || (open.Length > length && !IsNameEnd(open[length])))
+        {
+            throw new MalformedXmlException($"The end tag '{Encoding.UTF8.GetString(end[..length])}' does not match the open element.");
+        }
+    }
+
+    private static bool IsNameEnd(byte b) => XmlChars.IsWhitespace(b) || b is (byte)'>' or (byte)'/';
 
     private void CheckFooterName(ReadOnlySpan<byte> footer)
     {

@@ -182,6 +182,10 @@ public class StanzaFramerTests
     [TestCase(Header + "</other:stream>", TestName = "footer does not match the header")]
     [TestCase("<stream:stream xmlns:stream='http://etherx.jabber.org/streams'/>", TestName = "empty stream element")]
     [TestCase("hello<stream:stream>", TestName = "text before the header")]
+    [TestCase(Header + "<message><body></message>", TestName = "mismatched end tag, refused before the frame ends")]
+    [TestCase(Header + "<a><ab></a></ab>", TestName = "end tag that is a prefix of the open name")]
+    [TestCase(Header + "<ab><a></ab></a>", TestName = "end tag longer than the open name")]
+    [TestCase(Header + "<a></a x>", TestName = "junk in an end tag")]
     public void MalformedXmlIsRejected(string input)
     {
         AssertRejected(input, StreamErrorCondition.NotWellFormed, typeof(MalformedXmlException));

@@ -1,0 +1,45 @@
+using System.Xml.Linq;
+using ComponentSdk.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace ComponentSdk.Tests.Components;
+
+[CancelAfter(20_000)]
+public class TraceTests : RouterFixture
+{
+    [Test]
+    public async Task DebugTracesEveryElementWithoutTheSecretOrTheDigest(CancellationToken cancellationToken)
+    {
+        var logger = new RecordingLogger();
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            o.Debug = true;
+            o.Password = "secret";
+        }, logger: logger);
+        await component.SendAsync(new XElement("message", new XAttribute("to", "a@localhost"), new XElement("body", "traced")), cancellationToken);
+        await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        await component.ShutdownAsync(cancellationToken);
+
+        string log = logger.All;
+        Assert.That(log, Does.Contain("Sent: <stream:stream to='echo.localhost'"));
+        Assert.That(log, Does.Contain("Recd: <stream:stream from='echo.localhost'"));
+        Assert.That(log, Does.Contain("Sent: <handshake>[redacted]</handshake>"));
+        Assert.That(log, Does.Contain("Sent: <message to=\"a@localhost\"><body>traced</body></message>"));
+        Assert.That(log, Does.Contain("Sent: </stream:stream>"));
+        Assert.That(logger.Lines.Where(l => l.Text.Contains("Sent:")).Select(l => l.Id.Id).Distinct(), Is.EqualTo(new[] { 100 }));
+        Assert.That(log, Does.Not.Contain("secret"), "the secret never appears");
+        Assert.That(log.Split("<handshake>").Skip(1).All(s => s.StartsWith("[redacted]")), Is.True, "the digest never appears");
+    }
+
+    [Test]
+    public async Task WithoutDebugNothingIsTracedAndThereIsNoPerStanzaLogging(CancellationToken cancellationToken)
+    {
+        var logger = new RecordingLogger();
+        await using TestComponent component = await ConnectedAsync(logger: logger);
+        int before = logger.Lines.Count(l => l.Level >= LogLevel.Information);
+        for (int i = 0; i < 20; i++) await component.SendAsync(new XElement("message", new XAttribute("to", "a@localhost")), cancellationToken);
+        for (int i = 0; i < 20; i++) await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        Assert.That(logger.Lines.Count(l => l.Level >= LogLevel.Information), Is.EqualTo(before));
+        Assert.That(logger.All, Does.Not.Contain("Sent:"));
+    }
+}
