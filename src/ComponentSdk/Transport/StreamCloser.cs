@@ -15,7 +15,8 @@ internal static class StreamCloser
             return;
         }
         if (streamError is not null) channel.WriteAsync(streamError);
-        channel.WriteAndFlushAsync(StreamFooter.Instance)
-            .ContinueWith(static (_, state) => ((IChannel)state!).CloseAsync(), channel, TaskScheduler.Default);
+        // The write completes on the event loop once flushed; closing right there keeps the order.
+        channel.WriteAndFlushAsync(StreamFooter.Instance).ContinueWith(static (_, state) => ((IChannel)state!).CloseAsync(), channel,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }

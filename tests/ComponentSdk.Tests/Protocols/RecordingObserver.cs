@@ -1,0 +1,28 @@
+using System.Xml.Linq;
+using ComponentSdk.Transport;
+
+namespace ComponentSdk.Tests.Protocols;
+
+/// <summary>Stands in for the component: records what a connection's pipeline reports.</summary>
+internal sealed class RecordingObserver : IConnectionObserver
+{
+    public List<ConnectionStatusEventArgs> Statuses { get; } = [];
+    public List<XElement> Stanzas { get; } = [];
+    public SessionEstablished? Established { get; private set; }
+    public bool Closed { get; private set; }
+    public Exception? CloseError { get; private set; }
+
+    public bool WantsElementEvents { get; set; } = true;
+
+    public void OnStatus(ConnectionStatusEventArgs status) => Statuses.Add(status);
+
+    public void OnNegotiated(SessionEstablished session) => Established = session;
+
+    public void OnStanza(XElement stanza) => Stanzas.Add(stanza);
+
+    public void OnClosed(Exception? error)
+    {
+        Closed = true;
+        CloseError = error;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Text;
+using ComponentSdk.Transport;
+using ComponentSdk.Xml;
+using DotNetty.Buffers;
+using DotNetty.Transport.Channels;
+using DotNetty.Transport.Channels.Embedded;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ComponentSdk.Tests.Protocols;
+
+/// <summary>The pipeline of a connection on an <see cref="EmbeddedChannel"/>: bytes in, bytes out, no socket.</summary>
+internal sealed class StageHarness
+{
+    public StageHarness(ConnectionOptions options, Func<ConnectionContext, IChannelHandler> negotiation)
+    {
+        Context = new ConnectionContext(options, Observer, NullLogger.Instance, "res");
+        Channel = new EmbeddedChannel(
+            new StanzaFramer(Context.Limits), new XmlStanzaCodec(), new StreamEventsHandler(Context), negotiation(Context), new DispatchHandler(Context));
+    }
+
+    public RecordingObserver Observer { get; } = new();
+
+    public ConnectionContext Context { get; }
+
+    public EmbeddedChannel Channel { get; }
+
+    public void Receive(string xml)
+    {
+        Channel.WriteInbound(Unpooled.CopiedBuffer(Encoding.UTF8.GetBytes(xml)));
+        Channel.RunPendingTasks();
+    }
+
+    /// <summary>Everything written so far, as one string.</summary>
+    public string Sent()
+    {
+        var text = new StringBuilder();
+        object? message;
+        while ((message = Channel.ReadOutbound<object>()) is not null)
+        {
+            if (message is IByteBuffer buffer)
+            {
+                text.Append(buffer.ToString(Encoding.UTF8));
+                buffer.Release();
+            }
+        }
+        return text.ToString();
+    }
+
+    public IEnumerable<ConnectionStatus> Statuses => Observer.Statuses.Select(s => s.Status);
+}
