@@ -167,8 +167,10 @@ public partial class Component
 
     private void OnSessionClosed(Session attempt, Exception? error)
     {
+        bool wasReady;
         lock (gate)
         {
+            wasReady = ready && session == attempt;
             // Whatever was accepted but never reached the channel goes back to the front of the queue.
             List<XElement> unsent = attempt.Connection.Pump.TakeUnsent();
             foreach (XElement stanza in unsent) pending.MarkSent(stanza, null);
@@ -183,7 +185,8 @@ public partial class Component
         pending.FailSentOn(attempt, new ConnectionLostException("The connection closed before the reply arrived.", error));
         if (error is not null)
         {
-            Log.ConnectionLost(logger, options.DisplayName, error.Message);
+            // A failed negotiation is reported to the caller of ConnectAsync; only a ready connection is "lost".
+            if (wasReady) Log.ConnectionLost(logger, options.DisplayName, error.Message);
             PostStatus(ConnectionStatus.SocketFail, error: error);
         }
     }

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ComponentSdk.Hosting;
+
+/// <summary>Runs a component as a process: <c>return await ComponentHost.RunAsync&lt;MyComponent&gt;(args);</c></summary>
+public static class ComponentHost
+{
+    /// <summary>
+    /// Builds a .NET Generic Host that reads <see cref="ConnectionOptions"/> from the <c>Component</c> section of the
+    /// command line (<c>--Component:Host=...</c>), the environment (<c>Component__Host=...</c>) and appsettings.json
+    /// beside the program, logs to the console, connects the component, and on Ctrl-C or SIGTERM ends its stream
+    /// with <c>&lt;/stream:stream&gt;</c>. Returns the process exit code (<see cref="ComponentExitCode"/>); on bad
+    /// options or a refused login it writes a one-line reason to standard error.
+    /// </summary>
+    public static async Task<int> RunAsync<TComponent>(string[] args, Action<HostApplicationBuilder>? configure = null)
+        where TComponent : Component
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddXmppComponent<TComponent>(builder.Configuration);
+        configure?.Invoke(builder);
+
+        using IHost host = builder.Build();
+        ComponentRegistry registry = host.Services.GetRequiredService<ComponentRegistry>();
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("error: invalid options: " + string.Join(" ", ex.Failures)).ConfigureAwait(false);
+            return ComponentExitCode.InvalidOptions;
+        }
+        if (registry.Failure is { } failure)
+        {
+            await Console.Error.WriteLineAsync("error: " + failure).ConfigureAwait(false);
+        }
+        return Environment.ExitCode;
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ComponentSdk.Hosting;
+
+/// <summary>
+/// Connects the component when the host starts and ends its stream cleanly when the host stops. When the connection
+/// cannot be made or is refused, it logs one line, sets the process exit code and stops the application.
+/// </summary>
+internal sealed partial class ComponentHostedService<TComponent>(
+    IServiceProvider services, IOptions<ConnectionOptions> options, ComponentRegistry registry, IHostApplicationLifetime lifetime,
+    ILogger<ComponentHostedService<TComponent>> logger)
+    : BackgroundService where TComponent : Component
+{
+    private TComponent? component;
+
+    /// <summary>The component, once created.</summary>
+    public TComponent? Component => component;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        component = ActivatorUtilities.CreateInstance<TComponent>(services, options.Value);
+        registry.Add(component);
+        try
+        {
+            await component.ConnectAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (XmppAuthenticationException ex)
+        {
+            Fail(ComponentExitCode.AuthenticationFailed, ex);
+        }
+        catch (Exception ex) when (ex is XmppException or TimeoutException)
+        {
+            Fail(ComponentExitCode.ConnectionFailed, ex);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (component is not null) await component.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void Fail(int exitCode, Exception error)
+    {
+        Environment.ExitCode = exitCode;
+        registry.Failure ??= $"{options.Value.DisplayName}: {error.Message}";
+        LogFailed(logger, options.Value.DisplayName, error.Message);
+        lifetime.StopApplication();
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Critical, Message = "{Component} cannot run: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string component, string reason);
+}
