@@ -1,0 +1,27 @@
+using System.Collections.Concurrent;
+using System.Xml.Linq;
+using ComponentSdk.Xml;
+
+namespace ComponentSdk.IntegrationTests;
+
+/// <summary>A component for the tests: collects the messages it gets and, when asked, echoes them.</summary>
+internal sealed class Peer(ConnectionOptions options, bool echo = false) : Component(options)
+{
+    public ConcurrentQueue<XElement> Messages { get; } = new();
+
+    protected override async ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
+    {
+        Messages.Enqueue(message);
+        if (echo && message.Type() != "error") await SendAsync(message.ReplyTo(), cancellationToken);
+    }
+
+    public async Task WaitForAsync(int count, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (Messages.Count < count)
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{Options.Hostname} got {Messages.Count} of {count} messages in {timeout.TotalSeconds} s");
+            await Task.Delay(20);
+        }
+    }
+}

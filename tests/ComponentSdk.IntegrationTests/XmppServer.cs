@@ -1,0 +1,94 @@
+using System.Diagnostics;
+
+namespace ComponentSdk.IntegrationTests;
+
+/// <summary>
+/// A real XMPP server on loopback, started with the project's own scripts (tests/servers) into a fresh state
+/// directory, on ports of its own so that it never meets a server started by hand.
+/// </summary>
+public sealed class XmppServer
+{
+    private XmppServer(string name, string stateDir, IReadOnlyDictionary<string, string> values)
+    {
+        Name = name;
+        StateDir = stateDir;
+        Values = values;
+    }
+
+    public string Name { get; }
+
+    public string StateDir { get; }
+
+    public IReadOnlyDictionary<string, string> Values { get; }
+
+    public string Host => "127.0.0.1";
+
+    public int ClientPort => int.Parse(Values["C2S_PORT"]);
+
+    public int ComponentPort => int.Parse(Values["COMPONENT_PORT"]);
+
+    public string Domain => "localhost";
+
+    public override string ToString() => Name;
+
+    public ConnectionOptions Component(string domain, string secret) => new()
+    {
+        Host = Host, Port = ComponentPort, Hostname = domain, Password = secret, ConnectionType = ConnectionType.Accept,
+    };
+
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>Starts <paramref name="name"/> (prosody, ejabberd); fails with how to fix it when it cannot.</summary>
+    public static XmppServer Start(string name, int c2sPort, int componentPort, IDictionary<string, string>? environment = null)
+    {
+        string stateDir = Path.Combine(Path.GetTempPath(), $"componentsdk-it-{name}-{Environment.ProcessId}");
+        var env = new Dictionary<string, string>
+        {
+            ["C2S_PORT"] = c2sPort.ToString(), ["COMPONENT_PORT"] = componentPort.ToString(),
+        };
+        if (environment is not null) foreach ((string k, string v) in environment) env[k] = v;
+        (int exit, string stdout, string stderr) = Run(Path.Combine(RepositoryRoot, "tests", "servers", name, "start"), [stateDir], env);
+        if (exit != 0)
+        {
+            Assert.Fail($"Could not start {name} (exit {exit}). Install the servers with `bash tests/servers/install` (root), " +
+                        $"or run the README's test command, which does. Script output:\n{stderr}\n{stdout}");
+        }
+        var values = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
+        values.TryAdd("C2S_PORT", c2sPort.ToString());
+        values.TryAdd("COMPONENT_PORT", componentPort.ToString());
+        return new XmppServer(name, stateDir, values);
+    }
+
+    public void Stop()
+    {
+        string script = Path.Combine(RepositoryRoot, "tests", "servers", Name, "stop");
+        Run(script, Name == "jabberd2" ? [StateDir, "--clean"] : [StateDir, "--rm"], new Dictionary<string, string>());
+    }
+
+    private static (int Exit, string Stdout, string Stderr) Run(string script, string[] args, IDictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(script);
+        foreach (string arg in args) start.ArgumentList.Add(arg);
+        foreach ((string k, string v) in environment) start.Environment[k] = v;
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(120)))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, stdout.Result, "timed out after 120 s\n" + stderr.Result);
+        }
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private static string FindRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ComponentSdk.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Cannot find the repository root (ComponentSdk.sln) above " + AppContext.BaseDirectory);
+    }
+}
