@@ -40,9 +40,33 @@ Task("Bench").IsDependentOn("Build").Does(() =>
     DotNetRun("./bench/ComponentSdk.Benchmarks/ComponentSdk.Benchmarks.csproj", new ProcessArgumentBuilder().Append("--filter *"),
         new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true }));
 
+// Echo end to end. Default: against the embedded router (no server needed). --server=prosody|ejabberd: against a
+// real server started from tests/servers on its usual ports (15347 / 16347), stopped afterwards.
+var server = Argument("server", "");
 Task("Demo").IsDependentOn("Build").Does(() =>
-    DotNetRun("./bench/ComponentSdk.Benchmarks/ComponentSdk.Benchmarks.csproj", new ProcessArgumentBuilder().Append("--filter *CodecBenchmarks* --job short"),
-        new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true }));
+{
+    var echo = "./components/Echo/Echo.csproj";
+    var run = new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true };
+    if (string.IsNullOrEmpty(server))
+    {
+        DotNetRun(echo, new ProcessArgumentBuilder().Append("--demo"), run);
+        return;
+    }
+    var ports = new Dictionary<string, int> { ["prosody"] = 15347, ["ejabberd"] = 16347 };
+    if (!ports.ContainsKey(server)) throw new Exception("--server must be prosody or ejabberd");
+    StartProcess("bash", new ProcessSettings { Arguments = "tests/servers/install" });
+    var stateDir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "componentsdk-demo-" + server);
+    if (StartProcess("bash", new ProcessSettings { Arguments = $"tests/servers/{server}/start {stateDir}" }) != 0)
+        throw new Exception($"could not start {server}; see the messages above");
+    try
+    {
+        DotNetRun(echo, new ProcessArgumentBuilder().Append($"--demo --host 127.0.0.1 --port {ports[server]}"), run);
+    }
+    finally
+    {
+        StartProcess("bash", new ProcessSettings { Arguments = $"tests/servers/{server}/stop {stateDir} --rm" });
+    }
+});
 
 Task("Pack").IsDependentOn("Build").Does(() =>
     DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = artifacts + Directory("packages") }));
