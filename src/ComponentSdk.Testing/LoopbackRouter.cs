@@ -24,6 +24,7 @@ public sealed class LoopbackRouter : IAsyncDisposable
     private readonly ConcurrentDictionary<string, RouterSession> sessions = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, TaskCompletionSource> connectedWaiters = new(StringComparer.OrdinalIgnoreCase);
     private readonly Channel<XElement> received = Channel.CreateUnbounded<XElement>();
+    private readonly Channel<(string Domain, bool Clean)> disconnects = Channel.CreateUnbounded<(string, bool)>();
     private readonly List<IChannel> children = [];
     private IChannel? listener;
 
@@ -130,6 +131,23 @@ public sealed class LoopbackRouter : IAsyncDisposable
     public Task DisconnectAsync(string domain, StreamErrorCondition? condition = null) =>
         sessions.TryGetValue(domain, out RouterSession? session) ? session.CloseAsync(condition) : Task.CompletedTask;
 
+    /// <summary>
+    /// Waits for the next authenticated connection to end and tells whether it ended cleanly: the component sent
+    /// <c>&lt;/stream:stream&gt;</c> before the socket closed.
+    /// </summary>
+    public async Task<(string Domain, bool Clean)> WaitForDisconnectAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return await disconnects.Reader.ReadAsync(cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No component disconnected within {timeout.TotalSeconds:0.###} s.");
+        }
+    }
+
     /// <summary>Closes every connection and stops listening.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -166,8 +184,11 @@ public sealed class LoopbackRouter : IAsyncDisposable
         return true;
     }
 
-    internal void Unregister(string domain, RouterSession session) =>
+    internal void Unregister(string domain, RouterSession session, bool clean)
+    {
         sessions.TryRemove(new KeyValuePair<string, RouterSession>(domain, session));
+        disconnects.Writer.TryWrite((domain, clean));
+    }
 
     internal void Route(string fromDomain, XElement stanza)
     {

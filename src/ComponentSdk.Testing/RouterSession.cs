@@ -13,6 +13,7 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
     private string? domain;
     private string? streamId;
     private bool authenticated;
+    private bool footerReceived;
 
     public override void ChannelActive(IChannelHandlerContext context)
     {
@@ -34,6 +35,7 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
                 router.Route(domain!, stanza);
                 break;
             case StreamFooter:
+                footerReceived = true;
                 context.WriteAndFlushAsync(StreamFooter.Instance).ContinueWith(_ => context.CloseAsync(), TaskScheduler.Default);
                 break;
             default:
@@ -51,7 +53,7 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
 
     public override void ChannelInactive(IChannelHandlerContext context)
     {
-        if (authenticated && domain is not null) router.Unregister(domain, this);
+        if (authenticated && domain is not null) router.Unregister(domain, this, footerReceived);
         context.FireChannelInactive();
     }
 

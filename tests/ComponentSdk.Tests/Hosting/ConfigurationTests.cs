@@ -1,0 +1,63 @@
+using ComponentSdk.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ComponentSdk.Tests.Hosting;
+
+public class ConfigurationTests
+{
+    private static ConnectionOptions Bind(string[] args, Dictionary<string, string?>? extra = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
+        if (extra is not null) builder.Configuration.AddInMemoryCollection(extra);
+        builder.Configuration.AddCommandLine(args);
+        builder.Services.AddXmppComponent<Component>(builder.Configuration);
+        using IHost host = builder.Build();
+        return host.Services.GetRequiredService<IOptions<ConnectionOptions>>().Value;
+    }
+
+    [Test]
+    public void TheComponentSectionBindsFromTheCommandLineWithPcjNames()
+    {
+        ConnectionOptions options = Bind([
+            "--Component:Host=127.0.0.1", "--Component:Port=5347", "--Component:Hostname=echo.localhost",
+            "--Component:Password=secret", "--Component:ConnectionType=JABBERD14_COMPONENT", "--component:requesttimeout=00:00:05",
+        ]);
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Host, Is.EqualTo("127.0.0.1"));
+            Assert.That(options.Port, Is.EqualTo(5347));
+            Assert.That(options.Hostname, Is.EqualTo("echo.localhost"));
+            Assert.That(options.Password, Is.EqualTo("secret"));
+            Assert.That(options.ConnectionType, Is.EqualTo(ConnectionType.Accept));
+            Assert.That(options.RequestTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)), "names are case-insensitive");
+        });
+    }
+
+    [Test]
+    public void EnvironmentStyleKeysBindToo()
+    {
+        // Component__Port in the environment becomes Component:Port in configuration.
+        ConnectionOptions options = Bind([], new Dictionary<string, string?>
+        {
+            ["Component:Host"] = "xmpp.example.org", ["Component:Port"] = "5275", ["Component:Hostname"] = "svc.example.org",
+            ["Component:Password"] = "s", ["Component:ConnectionType"] = "accept",
+        });
+        Assert.That(options.Port, Is.EqualTo(5275));
+        Assert.That(options.Host, Is.EqualTo("xmpp.example.org"));
+    }
+
+    [Test]
+    public async Task InvalidOptionsFailAtStartNamingTheKeys()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = ["--Component:Port=99999"] });
+        builder.Configuration.AddCommandLine(["--Component:Port=99999"]);
+        builder.Services.AddXmppComponent<Component>(builder.Configuration);
+        using IHost host = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.That(error!.Failures, Has.Some.EqualTo("Component:Port must be between 1 and 65535, not 99999."));
+        Assert.That(error.Failures, Has.Some.StartsWith("Component:Host is required"));
+    }
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text;
+using System.Xml.Linq;
+using ComponentSdk.Testing;
+using ComponentSdk.Xml;
+
+namespace ComponentSdk.Tests.Hosting;
+
+/// <summary>components/Echo as a real process, hosted by ComponentHost, against the loopback router.</summary>
+[NonParallelizable]
+[CancelAfter(90_000)]
+public class EchoProcessTests
+{
+    private LoopbackRouter router = null!;
+
+    [SetUp]
+    public async Task StartRouter()
+    {
+        router = await LoopbackRouter.StartAsync();
+        router.AddComponent("echo.localhost", "secret");
+    }
+
+    [TearDown]
+    public async Task StopRouter() => await router.DisposeAsync();
+
+    private string[] Args(string secret = "secret") =>
+        ["--Component:Host=127.0.0.1", $"--Component:Port={router.Port}", "--Component:Hostname=echo.localhost", $"--Component:Password={secret}"];
+
+    [Test]
+    public async Task EchoesStaysQuietAndEndsItsStreamCleanlyOnSigterm(CancellationToken cancellationToken)
+    {
+        using EchoProcess echo = EchoProcess.Start(Args());
+        await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
+
+        for (int i = 0; i < 50; i++)
+        {
+            await router.SendAsync(new XElement("message", new XAttribute("from", "alice@localhost/r"), new XAttribute("to", "bot@echo.localhost"),
+                new XAttribute("id", $"e{i}"), new XAttribute("type", "chat"), new XElement("body", $"hi {i}"), new XElement(XName.Get("active", "http://jabber.org/protocol/chatstates"))));
+            XElement reply = await router.ReceiveAsync(TimeSpan.FromSeconds(5));
+            Assert.That(reply.Id(), Is.EqualTo($"e{i}"));
+            Assert.That(reply.From(), Is.EqualTo("bot@echo.localhost"));
+            Assert.That(reply.To(), Is.EqualTo("alice@localhost/r"));
+            Assert.That(reply.Type(), Is.EqualTo("chat"));
+            Assert.That(reply.Elements().Select(e => e.Name.LocalName), Is.EqualTo(new[] { "body" }), "only the body is echoed");
+        }
+
+        echo.Signal("TERM");
+        (string domain, bool clean) = await router.WaitForDisconnectAsync(TimeSpan.FromSeconds(15));
+        Assert.That((domain, clean), Is.EqualTo(("echo.localhost", true)), "</stream:stream> before the socket closed");
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
+        Assert.That(echo.Output, Does.Not.Contain("hi 1"), "no per-message log lines at the default level");
+        Assert.That(echo.Output.Split('\n').Count(l => l.Trim().Length > 0), Is.LessThan(10), echo.Output);
+    }
+
+    [Test]
+    public async Task ARefusedLoginExitsWithThreeAndOneLineOnStandardError(CancellationToken cancellationToken)
+    {
+        using EchoProcess echo = EchoProcess.Start(Args(secret: "wrong"));
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(3));
+        string[] errors = echo.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(errors, Has.Length.EqualTo(1), echo.Errors);
+        Assert.That(errors[0], Does.StartWith("error: echo.localhost: ").And.Contain("not-authorized"));
+        Assert.That(echo.Output + echo.Errors, Does.Not.Contain("wrong"), "the secret is never written");
+    }
+
+    [Test]
+    public async Task BadOptionsExitWithTwoNamingTheKey(CancellationToken cancellationToken)
+    {
+        using EchoProcess echo = EchoProcess.Start(["--Component:Port=0", "--Component:Hostname=echo.localhost"]);
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
+        Assert.That(echo.Errors.Split('\n').Last(l => l.Length > 0), Does.StartWith("error: invalid options: ").And.Contain("Component:Port is required").And.Contain("Component:Password is required"));
+    }
+
+    [Test]
+    public async Task TheEnvironmentConfiguresItToo(CancellationToken cancellationToken)
+    {
+        using EchoProcess echo = EchoProcess.Start([], new Dictionary<string, string>
+        {
+            ["Component__Host"] = "127.0.0.1", ["Component__Port"] = router.Port.ToString(), ["Component__Hostname"] = "echo.localhost", ["Component__Password"] = "secret",
+        });
+        await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
+        echo.Signal("INT");
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
+    }
+
+    private sealed class EchoProcess : IDisposable
+    {
+        private readonly Process process;
+        private readonly StringBuilder output = new();
+        private readonly StringBuilder errors = new();
+
+        private EchoProcess(Process process) => this.process = process;
+
+        public string Output
+        {
+            get { lock (output) return output.ToString(); }
+        }
+
+        public string Errors
+        {
+            get { lock (errors) return errors.ToString(); }
+        }
+
+        public static EchoProcess Start(string[] args, IDictionary<string, string>? environment = null)
+        {
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Echo.dll"));
+            foreach (string arg in args) start.ArgumentList.Add(arg);
+            start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+            start.Environment["Logging__Console__FormatterName"] = "simple";
+            if (environment is not null) foreach ((string k, string v) in environment) start.Environment[k] = v;
+            var echo = new EchoProcess(new Process { StartInfo = start });
+            echo.process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (echo.output) echo.output.AppendLine(e.Data); };
+            echo.process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (echo.errors) echo.errors.AppendLine(e.Data); };
+            echo.process.Start();
+            echo.process.BeginOutputReadLine();
+            echo.process.BeginErrorReadLine();
+            return echo;
+        }
+
+        public void Signal(string signal) => Process.Start("kill", $"-{signal} {process.Id}")!.WaitForExit();
+
+        public async Task<int> ExitAsync(TimeSpan timeout)
+        {
+            using var cancel = new CancellationTokenSource(timeout);
+            try
+            {
+                await process.WaitForExitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Echo did not exit within {timeout.TotalSeconds} s.\n{Output}\n{Errors}");
+            }
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+        }
+    }
+}
