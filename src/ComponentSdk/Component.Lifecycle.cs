@@ -1,5 +1,7 @@
 using System.Xml.Linq;
 using ComponentSdk.Protocols.Accept;
+using ComponentSdk.Protocols.Client;
+using ComponentSdk.Protocols.Legacy;
 using ComponentSdk.Transport;
 using ComponentSdk.Xml;
 using DotNetty.Transport.Channels;
@@ -140,6 +142,8 @@ public partial class Component
     private IChannelHandler CreateNegotiation(ConnectionContext context) => options.ConnectionType switch
     {
         ConnectionType.Accept => new AcceptHandshake(context),
+        ConnectionType.Client => new ClientNegotiation(context),
+        ConnectionType.Legacy => new LegacyNegotiation(context),
         _ => throw new NotSupportedException($"Connection type {options.ConnectionType.ToDisplayName()} is not available in this version."),
     };
 

@@ -79,6 +79,51 @@ public sealed class ConnectionOptions
     /// <summary>The largest number of stanzas held in the outgoing queue while not ready. Default 100,000.</summary>
     public int MaxQueuedStanzas { get; set; } = 100_000;
 
+    /// <summary>How TLS is used (Client, Legacy and Jabberd2): <see cref="TlsPolicy.Required"/> by default.</summary>
+    public TlsPolicy Tls { get; set; } = TlsPolicy.Required;
+
+    /// <summary>The name the server's certificate must carry; defaults to <see cref="Hostname"/>.</summary>
+    public string? TlsServerName { get; set; }
+
+    /// <summary>
+    /// Accept any server certificate. For tests against self-signed servers only: it gives up the protection TLS is
+    /// for. Prefer <see cref="TrustedCertificatePath"/>.
+    /// </summary>
+    public bool AllowUntrustedCertificates { get; set; }
+
+    /// <summary>
+    /// A PEM or DER file with the server's certificate (pinned) or the CA that issued it, trusted in addition to the
+    /// system's store. The name must still match.
+    /// </summary>
+    public string? TrustedCertificatePath { get; set; }
+
+    /// <summary>A PKCS#12 file with a client certificate and its key, presented when the server asks for one.</summary>
+    public string? ClientCertificatePath { get; set; }
+
+    /// <summary>The password of <see cref="ClientCertificatePath"/>. Never logged.</summary>
+    public string? ClientCertificatePassword { get; set; }
+
+    /// <summary>
+    /// Decides about the server's certificate instead of the built-in checks (set in code; not bindable). Receives the
+    /// certificate, the chain and the errors the system found; returns whether to trust it.
+    /// </summary>
+    public Func<System.Security.Cryptography.X509Certificates.X509Certificate2, System.Security.Cryptography.X509Certificates.X509Chain?, System.Net.Security.SslPolicyErrors, bool>? CertificateValidation { get; set; }
+
+    /// <summary>
+    /// The SASL mechanisms to use, most preferred first; the first one the server offers and the connection allows is
+    /// taken. Default: SCRAM-SHA-512-PLUS, SCRAM-SHA-256-PLUS, SCRAM-SHA-1-PLUS, SCRAM-SHA-512, SCRAM-SHA-256,
+    /// SCRAM-SHA-1, PLAIN, DIGEST-MD5.
+    /// </summary>
+    public IList<string>? SaslMechanisms { get; set; }
+
+    /// <summary>
+    /// Allow a password to travel unencrypted: SASL PLAIN or a legacy plaintext password without TLS. Off by default.
+    /// </summary>
+    public bool AllowPlaintextWithoutTls { get; set; }
+
+    /// <summary>Legacy only: send the password itself when the server does not accept a digest (PCJ's <c>PlainText</c>).</summary>
+    public bool PlainText { get; set; }
+
     /// <summary>
     /// How many received stanzas may wait for the application's handlers before the connection stops reading from
     /// the socket (and starts again at half). Default 1,000.
@@ -86,11 +131,15 @@ public sealed class ConnectionOptions
     public int MaxInboundBacklog { get; set; } = 1000;
 
     /// <summary>The stream version actually sent.</summary>
+    /// <remarks>Legacy defaults to 1.0 (STARTTLS, then iq:auth) where PCJ used 0.9; set 0.9 for pre-XMPP servers.</remarks>
     public string EffectiveVersion => Version ?? ConnectionType switch
     {
-        ConnectionType.Client or ConnectionType.Jabberd2 => "1.0",
-        _ => "0.9",
+        ConnectionType.Accept => "0.9",
+        _ => "1.0",
     };
+
+    /// <summary>The name the server's certificate is checked against.</summary>
+    public string EffectiveTlsServerName => string.IsNullOrEmpty(TlsServerName) ? Hostname : TlsServerName;
 
     /// <summary>The stream default namespace actually sent.</summary>
     public string EffectiveXmlns => Xmlns ?? ConnectionType switch
@@ -128,6 +177,14 @@ public sealed class ConnectionOptions
         AddIfNotPositive(failures, NegotiationTimeout, nameof(NegotiationTimeout));
         AddIfNotPositive(failures, ShutdownTimeout, nameof(ShutdownTimeout));
         if (Xmlns is { Length: 0 }) failures.Add("Xmlns must not be empty when set.");
+        if (!Enum.IsDefined(Tls)) failures.Add($"Tls must be Required, Optional, Disabled or Direct.");
+        if (TrustedCertificatePath is { Length: > 0 } trusted && !File.Exists(trusted)) failures.Add($"TrustedCertificatePath '{trusted}' does not exist.");
+        if (ClientCertificatePath is { Length: > 0 } client && !File.Exists(client)) failures.Add($"ClientCertificatePath '{client}' does not exist.");
+        if (SaslMechanisms is { Count: > 0 } mechanisms)
+        {
+            foreach (string unknown in mechanisms.Where(m => !Sasl.SaslMechanismFactory.Supported.Contains(m, StringComparer.Ordinal)))
+                failures.Add($"SaslMechanisms: '{unknown}' is not supported (supported: {string.Join(", ", Sasl.SaslMechanismFactory.Supported)}).");
+        }
         if (StreamXmlns is { Length: 0 }) failures.Add("StreamXmlns must not be empty when set.");
         return failures;
     }

@@ -56,6 +56,7 @@ internal sealed class Connection
 
     private void Build(IChannelPipeline pipeline, IChannelHandler negotiation)
     {
+        if (Context.Options.Tls == TlsPolicy.Direct) pipeline.AddLast(PipelineNames.Tls, TlsHandlers.CreateClient(Context));
         pipeline.AddLast(PipelineNames.Framer, new StanzaFramer(Context.Limits));
         pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec());
         if (Context.Options.Debug) pipeline.AddLast(PipelineNames.Trace, new XmlTraceHandler(Context));

@@ -21,6 +21,15 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
 
     public XmlLimits Limits => new() { MaxStanzaBytes = Options.MaxStanzaBytes, MaxDepth = Options.MaxDepth };
 
+    /// <summary>The TLS layer, once a TLS handler was created for the connection.</summary>
+    public TlsSession? Tls { get; set; }
+
+    /// <summary>The certificate checks of the TLS layer, for the error message when they refuse.</summary>
+    public CertificateValidator? CertificateValidator { get; set; }
+
+    /// <summary>True when TLS is in the pipeline and its handshake succeeded.</summary>
+    public bool TlsEstablished { get; set; }
+
     /// <summary>The first error that made the connection close, if any.</summary>
     public Exception? CloseReason => Volatile.Read(ref closeReason);
 

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Xml.Linq;
+using ComponentSdk.Sasl;
+using ComponentSdk.Transport;
+using ComponentSdk.Xml;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk.Protocols.Client;
+
+/// <summary>
+/// XMPP 1.0 client login (RFC 6120): STARTTLS under the TLS policy, SASL with the preferred mechanism the server
+/// offers (the server's proof checked), a stream restart, resource binding (server-generated when none is
+/// configured; a conflict is retried once with a server-generated resource, RFC 6120 §7.7.2.2), and the session
+/// (RFC 3921) only when offered and not optional.
+/// </summary>
+internal sealed class ClientNegotiation(ConnectionContext connection) : StreamNegotiation(connection)
+{
+    private static readonly XNamespace Sasl = Namespaces.Sasl;
+    private static readonly XNamespace Bind = Namespaces.Bind;
+    private static readonly XNamespace Session = Namespaces.Session;
+
+    private SaslExchange? sasl;
+    private bool authenticated;
+    private bool sessionWanted;
+    private string? bindId;
+    private string? sessionId;
+    private int bindAttempts;
+    private int ids;
+    private Jid? jid;
+
+    protected override void OnFeatures(IChannelHandlerContext context, StreamFeatures features)
+    {
+        if (!authenticated)
+        {
+            StartSasl(context, features);
+            return;
+        }
+        sessionWanted = features.SessionEstablishment && !features.SessionOptional;
+        if (features.ResourceBinding)
+        {
+            RequestBinding(context, Connection.Options.Resource);
+            return;
+        }
+        jid = new Jid(Connection.Options.Username, Connection.Options.Hostname);
+        Finish(context);
+    }
+
+    protected override void OnOtherElement(IChannelHandlerContext context, XElement element)
+    {
+        if (element.Name.Namespace == Sasl && sasl is not null)
+        {
+            OnSasl(context, element);
+        }
+        else if (element.Name.LocalName == "iq" && element.Id() is { } id)
+        {
+            if (id == bindId) OnBindResult(context, element);
+            else if (id == sessionId) OnSessionResult(context, element);
+        }
+    }
+
+    private void StartSasl(IChannelHandlerContext context, StreamFeatures features)
+    {
+        ConnectionOptions options = Connection.Options;
+        var credentials = new SaslCredentials(options.Username!, options.Password!, options.Hostname)
+        {
+            Preference = options.SaslMechanisms?.ToList(),
+            TlsActive = Connection.TlsEstablished,
+            AllowPlaintextWithoutTls = options.AllowPlaintextWithoutTls,
+            Bindings = Connection.TlsEstablished && Connection.Tls is { } tls ? tls.ChannelBindings() : new Dictionary<string, byte[]>(),
+            ServerBindingTypes = features.ChannelBindingTypes,
+        };
+        ISaslMechanism? mechanism = SaslMechanismFactory.Choose(features.Mechanisms, credentials, out string reason);
+        if (mechanism is null)
+        {
+            Fail(context, new XmppAuthenticationException("invalid-mechanism", null, "Cannot log in: " + reason + "."), ConnectionStatus.AuthFail);
+            return;
+        }
+        sasl = new SaslExchange(mechanism);
+        Step = $"the server's answer to SASL {mechanism.Name}";
+        Connection.Status(ConnectionStatus.AuthNegotiate, detail: mechanism.Name);
+        Send(context, sasl.Auth());
+    }
+
+    private void OnSasl(IChannelHandlerContext context, XElement element)
+    {
+        try
+        {
+            switch (element.Name.LocalName)
+            {
+                case "challenge":
+                    Send(context, sasl!.Respond(element));
+                    return;
+                case "success":
+                    sasl!.Succeeded(element);
+                    authenticated = true;
+                    Connection.Status(ConnectionStatus.AuthSuccess, detail: sasl.MechanismName);
+                    RestartStream(context);
+                    return;
+                case "failure":
+                    Fail(context, sasl!.Refused(element), ConnectionStatus.AuthFail);
+                    return;
+            }
+        }
+        catch (SaslException ex)
+        {
+            Fail(context, sasl!.ServerNotVerified(ex), ConnectionStatus.AuthFail);
+        }
+    }
+
+    private void RequestBinding(IChannelHandlerContext context, string? resource)
+    {
+        bindAttempts++;
+        bindId = NextId("bind");
+        var bind = new XElement(Bind + "bind");
+        if (!string.IsNullOrEmpty(resource)) bind.Add(new XElement(Bind + "resource", resource));
+        var iq = new XElement("iq", new XAttribute("type", "set"), new XAttribute("id", bindId), bind);
+        Step = "the resource binding result";
+        if (bindAttempts == 1) Connection.Status(ConnectionStatus.BindNegotiate);
+        if (Connection.Observer.WantsElementEvents) Connection.Status(ConnectionStatus.RequestStart, iq);
+        Send(context, iq);
+    }
+
+    private void OnBindResult(IChannelHandlerContext context, XElement iq)
+    {
+        if (iq.Type() == "result")
+        {
+            string? bound = iq.Element(Bind + "bind")?.Element(Bind + "jid")?.Value;
+            jid = Jid.TryParse(bound, out Jid? parsed) ? parsed : new Jid(Connection.Options.Username, Connection.Options.Hostname, Connection.Options.Resource);
+            Connection.Status(ConnectionStatus.BindSuccess, detail: jid.ToString());
+            if (sessionWanted) RequestSession(context);
+            else Finish(context);
+            return;
+        }
+        (string condition, string? text) = IqErrors.Read(iq);
+        if (condition == "conflict" && bindAttempts < 2)
+        {
+            RequestBinding(context, resource: null); // let the server choose
+            return;
+        }
+        Fail(context, new XmppAuthenticationException(condition, text, $"The server refused to bind a resource: {condition}."), ConnectionStatus.BindFail);
+    }
+
+    private void RequestSession(IChannelHandlerContext context)
+    {
+        sessionId = NextId("session");
+        var iq = new XElement("iq", new XAttribute("type", "set"), new XAttribute("id", sessionId), new XElement(Session + "session"));
+        Step = "the session result";
+        Connection.Status(ConnectionStatus.SessionNegotiate);
+        if (Connection.Observer.WantsElementEvents) Connection.Status(ConnectionStatus.RequestStart, iq);
+        Send(context, iq);
+    }
+
+    private void OnSessionResult(IChannelHandlerContext context, XElement iq)
+    {
+        if (iq.Type() == "result")
+        {
+            Connection.Status(ConnectionStatus.SessionSuccess);
+            Finish(context);
+            return;
+        }
+        (string condition, string? text) = IqErrors.Read(iq);
+        Fail(context, new XmppAuthenticationException(condition, text, $"The server refused the session: {condition}."), ConnectionStatus.SessionFail);
+    }
+
+    private void Finish(IChannelHandlerContext context) => Succeed(context, jid!, StreamId);
+
+    private string NextId(string what) => what + "-" + (++ids).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,39 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using DotNetty.Handlers.Tls;
+
+namespace ComponentSdk.Transport;
+
+/// <summary>Makes the client-side TLS stage of a connection (TLS 1.2 and 1.3, the options' certificate checks).</summary>
+internal static class TlsHandlers
+{
+    public static TlsHandler CreateClient(ConnectionContext connection)
+    {
+        ConnectionOptions options = connection.Options;
+        var validator = new CertificateValidator(options);
+        connection.CertificateValidator = validator;
+        var certificates = new List<X509Certificate>();
+        if (!string.IsNullOrEmpty(options.ClientCertificatePath))
+        {
+            certificates.Add(X509CertificateLoader.LoadPkcs12FromFile(options.ClientCertificatePath, options.ClientCertificatePassword));
+        }
+        var settings = new ClientTlsSettings(SslProtocols.Tls12 | SslProtocols.Tls13, false, certificates, options.EffectiveTlsServerName);
+        return new TlsHandler(stream =>
+        {
+            var ssl = new SslStream(stream, true, validator.Validate);
+            connection.Tls = new TlsSession(ssl);
+            return ssl;
+        }, settings);
+    }
+
+    /// <summary>A failed handshake as the exception the application sees, with the certificate problem when there was one.</summary>
+    public static TlsNegotiationException Failure(ConnectionContext connection, Exception? cause)
+    {
+        string? refusal = connection.CertificateValidator?.Refusal;
+        string message = refusal is not null
+            ? $"The server's certificate was refused: {refusal}. Trust it with TrustedCertificatePath (or, for tests only, AllowUntrustedCertificates)."
+            : $"The TLS handshake failed: {cause?.GetBaseException().Message ?? "the connection closed"}.";
+        return new TlsNegotiationException(message, cause);
+    }
+}
