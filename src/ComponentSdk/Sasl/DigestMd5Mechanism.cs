@@ -8,7 +8,7 @@ namespace ComponentSdk.Sasl;
 /// is verified, whether it comes in a second challenge or in <c>&lt;success/&gt;</c> (as jabberd2's router sends it).
 /// </summary>
 #pragma warning disable CA5351 // MD5 is what the mechanism is defined with; it is never chosen over SCRAM.
-internal sealed class DigestMd5Mechanism(string username, string password, string host, string? clientNonce = null) : ISaslMechanism
+internal sealed class DigestMd5Mechanism(string username, string password, string host, string? clientNonce = null, string service = "xmpp") : ISaslMechanism
 {
     private readonly string cnonce = clientNonce ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
     private string? expectedRspAuth;
@@ -33,7 +33,7 @@ internal sealed class DigestMd5Mechanism(string username, string password, strin
 
         // jabberd2's router insists on a realm in the response; the challenge's realm, else the host.
         string realm = fields.TryGetValue("realm", out string? r) ? r : host;
-        string digestUri = "xmpp/" + host;
+        string digestUri = service + "/" + host;
         const string nc = "00000001";
         byte[] userHash = MD5.HashData(Encoding.UTF8.GetBytes($"{username}:{realm}:{password}"));
         byte[] a1 = [.. userHash, .. Encoding.UTF8.GetBytes($":{nonce}:{cnonce}")];

@@ -13,9 +13,16 @@ internal sealed class StageHarness
 {
     public StageHarness(ConnectionOptions options, Func<ConnectionContext, IChannelHandler> negotiation)
     {
-        Context = new ConnectionContext(options, Observer, NullLogger.Instance, "res");
-        Channel = new EmbeddedChannel(
-            new StanzaFramer(Context.Limits), new XmlStanzaCodec(), new StreamEventsHandler(Context), negotiation(Context), new DispatchHandler(Context));
+        Context = new ConnectionContext(options, Observer, NullLogger.Instance, options.Resource ?? "generated-resource");
+        // Named as in a real connection: stream restarts find the framer and codec by name.
+        Channel = new EmbeddedChannel(new ActionChannelInitializer<IChannel>(channel =>
+        {
+            channel.Pipeline.AddLast(PipelineNames.Framer, new StanzaFramer(Context.Limits));
+            channel.Pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec());
+            channel.Pipeline.AddLast(PipelineNames.Events, new StreamEventsHandler(Context));
+            channel.Pipeline.AddLast(PipelineNames.Negotiation, negotiation(Context));
+            channel.Pipeline.AddLast(PipelineNames.Dispatch, new DispatchHandler(Context));
+        }));
     }
 
     public RecordingObserver Observer { get; } = new();
