@@ -15,13 +15,6 @@ internal sealed class Peer(ConnectionOptions options, bool echo = false) : Compo
         if (echo && message.Type() != "error") await SendAsync(message.ReplyTo(), cancellationToken);
     }
 
-    public async Task WaitForAsync(int count, TimeSpan timeout)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (Messages.Count < count)
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{Options.Hostname} got {Messages.Count} of {count} messages in {timeout.TotalSeconds} s");
-            await Task.Delay(20);
-        }
-    }
+    public Task WaitForAsync(int count, TimeSpan timeout) =>
+        TestWait.UntilAsync(() => Messages.Count >= count, $"{count} messages at {Options.Hostname} (have {Messages.Count})", timeout);
 }

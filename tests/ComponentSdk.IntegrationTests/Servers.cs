@@ -6,16 +6,20 @@ public sealed class Servers
 {
     private static readonly Lazy<XmppServer> ProsodyServer = new(() => XmppServer.Start("prosody", 25222, 25347));
     private static readonly Lazy<XmppServer> EjabberdServer = new(() => XmppServer.Start("ejabberd", 26222, 26347));
+    private static readonly Lazy<XmppServer> Jabberd2Server = new(() => XmppServer.Start("jabberd2", 27222, 27347));
 
     public static XmppServer Prosody => ProsodyServer.Value;
 
     public static XmppServer Ejabberd => EjabberdServer.Value;
 
-    /// <summary>The servers that speak XEP-0114, by name, for parameterized tests.</summary>
+    public static XmppServer Jabberd2 => Jabberd2Server.Value;
+
+    /// <summary>A server by name, for parameterized tests.</summary>
     public static XmppServer Get(string name) => name switch
     {
         "prosody" => Prosody,
         "ejabberd" => Ejabberd,
+        "jabberd2" => Jabberd2,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
@@ -24,5 +28,6 @@ public sealed class Servers
     {
         if (ProsodyServer.IsValueCreated) ProsodyServer.Value.Stop();
         if (EjabberdServer.IsValueCreated) EjabberdServer.Value.Stop();
+        if (Jabberd2Server.IsValueCreated) Jabberd2Server.Value.Stop();
     }
 }

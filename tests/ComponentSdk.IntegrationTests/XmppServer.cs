@@ -29,6 +29,16 @@ public sealed class XmppServer
 
     public string Domain => "localhost";
 
+    /// <summary>The server's self-signed certificate (PEM).</summary>
+    public string Certificate => Values.TryGetValue("CERT", out string? cert) ? cert : Path.Combine(StateDir, "server.crt");
+
+    /// <summary>Options for a client login as <paramref name="user"/>, trusting this server's certificate.</summary>
+    public ConnectionOptions Client(string user, string password, ConnectionType type = ConnectionType.Client) => new()
+    {
+        Host = Host, Port = ClientPort, Hostname = Domain, Username = user, Password = password, ConnectionType = type,
+        TrustedCertificatePath = Certificate,
+    };
+
     public override string ToString() => Name;
 
     public ConnectionOptions Component(string domain, string secret) => new()
@@ -45,6 +55,7 @@ public sealed class XmppServer
         var env = new Dictionary<string, string>
         {
             ["C2S_PORT"] = c2sPort.ToString(), ["COMPONENT_PORT"] = componentPort.ToString(),
+            ["JABBERD2_C2S_PORT"] = c2sPort.ToString(), ["JABBERD2_ROUTER_PORT"] = componentPort.ToString(),
         };
         if (environment is not null) foreach ((string k, string v) in environment) env[k] = v;
         (int exit, string stdout, string stderr) = Run(Path.Combine(RepositoryRoot, "tests", "servers", name, "start"), [stateDir], env);
@@ -54,6 +65,7 @@ public sealed class XmppServer
                         $"or run the README's test command, which does. Script output:\n{stderr}\n{stdout}");
         }
         var values = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !l.Contains(' ', StringComparison.Ordinal) || l.IndexOf('=') < l.IndexOf(' '))
             .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
         values.TryAdd("C2S_PORT", c2sPort.ToString());
         values.TryAdd("COMPONENT_PORT", componentPort.ToString());

@@ -14,16 +14,16 @@ internal static class SecretRedactor
     private static readonly XNamespace Sasl = Namespaces.Sasl;
     private static readonly XNamespace IqAuth = Namespaces.IqAuth;
 
-    /// <summary>The element as one line of XML with secrets replaced by <see cref="Redacted"/>.</summary>
-    public static string Render(XElement element)
+    /// <summary>The element itself, or a copy with every secret replaced by <see cref="Redacted"/>.</summary>
+    public static XElement Redact(XElement element)
     {
-        if (!HasSecrets(element)) return element.ToString(SaveOptions.DisableFormatting);
+        if (!HasSecrets(element)) return element;
         var copy = new XElement(element);
         foreach (XElement e in copy.DescendantsAndSelf())
         {
             if (IsSecret(e) && !e.IsEmpty) e.Value = Redacted;
         }
-        return copy.ToString(SaveOptions.DisableFormatting);
+        return copy;
     }
 
     private static bool HasSecrets(XElement element) => element.DescendantsAndSelf().Any(IsSecret);

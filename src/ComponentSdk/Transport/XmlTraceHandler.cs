@@ -1,3 +1,4 @@
+using System.Text;
 using System.Xml.Linq;
 using ComponentSdk.Xml;
 using DotNetty.Transport.Channels;
@@ -6,36 +7,47 @@ namespace ComponentSdk.Transport;
 
 /// <summary>
 /// Logs every element sent and received (PCJ's Debug: <c>Sent: ...</c>, <c>Recd: ...</c>) through the component's
-/// logger, with credentials redacted. Present only when <see cref="ConnectionOptions.Debug"/> is set.
+/// logger, as it looks on the wire, with credentials redacted. Present only when <see cref="ConnectionOptions.Debug"/> is set.
 /// </summary>
 internal sealed class XmlTraceHandler(ConnectionContext connection) : ChannelDuplexHandler
 {
     private readonly string name = connection.Options.DisplayName;
+    private readonly StanzaWriter inbound = new();
+    private readonly StanzaWriter outbound = new();
 
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {
-        if (Render(message) is { } xml) Log.Received(connection.Logger, name, xml);
+        if (Render(message, inbound) is { } xml) Log.Received(connection.Logger, name, xml);
         context.FireChannelRead(message);
     }
 
     public override Task WriteAsync(IChannelHandlerContext context, object message)
     {
-        if (Render(message) is { } xml) Log.Sent(connection.Logger, name, xml);
+        if (Render(message, outbound) is { } xml) Log.Sent(connection.Logger, name, xml);
         return context.WriteAsync(message);
     }
 
-    private static string? Render(object message) => message switch
+    private static string? Render(object message, StanzaWriter writer)
     {
-        XElement element => SecretRedactor.Render(element),
-        StreamHeader header => Render(header),
-        StreamFooter => "</stream:stream>",
-        _ => null,
-    };
-
-    private static string Render(StreamHeader header) =>
-        "<stream:stream" + Attribute("from", header.From) + Attribute("to", header.To) + Attribute("id", header.Id)
-        + Attribute("version", header.Version) + Attribute("xml:lang", header.Language)
-        + Attribute("xmlns", header.DefaultNamespace) + Attribute("xmlns:stream", header.StreamNamespace) + ">";
-
-    private static string Attribute(string name, string? value) => value is null ? "" : $" {name}='{value}'";
+        try
+        {
+            switch (message)
+            {
+                case XElement element:
+                    return Encoding.UTF8.GetString(writer.WriteStanza(SecretRedactor.Redact(element)));
+                case StreamHeader header:
+                    writer.StanzaNamespace = header.DefaultNamespace;
+                    return Encoding.UTF8.GetString(writer.WriteHeader(header));
+                case StreamFooter:
+                    return "</stream:stream>";
+                default:
+                    return null;
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Not writable (the codec will refuse it too); the trace shows it as the tree says.
+            return message.ToString();
+        }
+    }
 }

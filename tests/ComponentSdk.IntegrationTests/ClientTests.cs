@@ -1,0 +1,165 @@
+using System.Text;
+using System.Xml.Linq;
+using ComponentSdk.Xml;
+
+namespace ComponentSdk.IntegrationTests;
+
+/// <summary>XMPP 1.0 and legacy logins against the real servers.</summary>
+[NonParallelizable]
+[CancelAfter(60_000)]
+public class ClientTests
+{
+    private static readonly XName Roster = XName.Get("query", "jabber:iq:roster");
+
+    public static IEnumerable<TestCaseData> Mechanisms()
+    {
+        foreach (string m in new[] { "PLAIN", "SCRAM-SHA-1" }) yield return new TestCaseData("prosody", m);
+        foreach (string m in new[] { "PLAIN", "DIGEST-MD5", "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-512-PLUS" })
+            yield return new TestCaseData("ejabberd", m);
+        foreach (string m in new[] { "PLAIN", "DIGEST-MD5" }) yield return new TestCaseData("jabberd2", m);
+    }
+
+    [TestCaseSource(nameof(Mechanisms))]
+    public async Task AliceLogsInWithEveryMechanismTheServerOffers(string server, string mechanism, CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
+        options.SaslMechanisms = [mechanism];
+        await using var alice = new Component(options);
+        var chosen = new List<string?>();
+        alice.StatusChanged += (_, e) => { if (e.Status == ConnectionStatus.AuthNegotiate) chosen.Add(e.Detail); };
+
+        await alice.ConnectAsync(cancellationToken);
+
+        Assert.That(alice.Jid!.Bare.ToString(), Is.EqualTo("alice@localhost"));
+        Assert.That(alice.Jid.Resource, Is.Not.Null.And.Not.Empty, "the server generated a resource");
+        XElement roster = await alice.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XElement(Roster)), cancellationToken: cancellationToken);
+        Assert.That(roster.Type(), Is.EqualTo("result"));
+        await TestWait.UntilAsync(() => chosen.Count == 1, "the AuthNegotiate status");
+        Assert.That(chosen, Is.EqualTo(new[] { mechanism }));
+    }
+
+    [TestCase("prosody")]
+    [TestCase("ejabberd")]
+    [TestCase("jabberd2")]
+    public async Task AliceMessagesBobWhoEchoes(string server, CancellationToken cancellationToken)
+    {
+        XmppServer xmpp = Servers.Get(server);
+        await using var bob = new EchoBot(xmpp.Client("bob", "bobpw"));
+        await using var alice = new EchoBot(xmpp.Client("alice", "alicepw"), echo: false);
+        await bob.ConnectAsync(cancellationToken);
+        await alice.ConnectAsync(cancellationToken);
+
+        for (int i = 0; i < 20; i++)
+        {
+            await alice.SendAsync(new XElement("message", new XAttribute("to", bob.Jid!.ToString()), new XAttribute("type", "chat"), new XAttribute("id", $"c{i}"),
+                new XElement("body", $"hello bob {i}")), cancellationToken);
+        }
+        await alice.WaitForAsync(20, TimeSpan.FromSeconds(20));
+        Assert.That(alice.Messages.Select(m => (string?)m.Element("body")), Is.EqualTo(Enumerable.Range(0, 20).Select(i => $"hello bob {i}")));
+        Assert.That(alice.Messages.All(m => m.From()!.StartsWith("bob@localhost/", StringComparison.Ordinal)), Is.True);
+    }
+
+    [TestCase("prosody")]
+    [TestCase("ejabberd")]
+    [TestCase("jabberd2")]
+    public async Task AWrongPasswordIsATypedErrorWithTheSaslCondition(string server, CancellationToken cancellationToken)
+    {
+        await using var alice = new Component(Servers.Get(server).Client("alice", "wrong"));
+        var error = await Assert.ThrowsAsync<XmppAuthenticationException>(() => alice.ConnectAsync(cancellationToken));
+        Assert.That(error!.Condition, Is.EqualTo("not-authorized"), error.Message);
+    }
+
+    [TestCase("prosody")]
+    [TestCase("ejabberd")]
+    [TestCase("jabberd2")]
+    public async Task TheSelfSignedCertificateIsRefusedUnlessTrustedExplicitly(string server, CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
+        options.TrustedCertificatePath = null;
+        await using (var refused = new Component(options))
+        {
+            var error = await Assert.ThrowsAsync<TlsNegotiationException>(() => refused.ConnectAsync(cancellationToken));
+            Assert.That(error!.Message, Does.Contain("certificate was refused"));
+        }
+
+        options.AllowUntrustedCertificates = true;
+        await using var accepted = new Component(options);
+        await accepted.ConnectAsync(cancellationToken);
+        Assert.That(accepted.IsReady, Is.True);
+    }
+
+    [TestCase("prosody")]
+    [TestCase("ejabberd")]
+    [TestCase("jabberd2")]
+    public async Task NoSecretReachesTheLogOrTheTrace(string server, CancellationToken cancellationToken)
+    {
+        var logger = new RecordingLogger();
+        ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
+        options.Debug = true;
+        options.SaslMechanisms = ["PLAIN"];
+        await using (var alice = new Component(options, logger))
+        {
+            await alice.ConnectAsync(cancellationToken);
+        }
+        options.ConnectionType = ConnectionType.Legacy;
+        options.PlainText = true;
+        await using (var legacy = new Component(options, logger))
+        {
+            await legacy.ConnectAsync(cancellationToken);
+        }
+
+        string log = logger.All;
+        Assert.That(log, Does.Contain("Sent: <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>[redacted]</auth>"));
+        Assert.That(log, Does.Contain("jabber:iq:auth"));
+        Assert.That(log, Does.Not.Contain("alicepw"));
+        Assert.That(log, Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("\0alice\0alicepw"))));
+    }
+
+    public static IEnumerable<TestCaseData> LegacyLogins()
+    {
+        // Prosody's mod_legacyauth takes the password only; ejabberd and jabberd2 take a digest too.
+        yield return new TestCaseData("prosody", true, "1.0");
+        yield return new TestCaseData("ejabberd", false, "1.0");
+        yield return new TestCaseData("ejabberd", true, "1.0");
+        yield return new TestCaseData("jabberd2", false, "1.0");
+        yield return new TestCaseData("jabberd2", true, "1.0");
+        yield return new TestCaseData("ejabberd", false, "0.9");
+    }
+
+    [TestCaseSource(nameof(LegacyLogins))]
+    public async Task LegacyLoginWithDigestOrPlaintext(string server, bool plainText, string version, CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw", ConnectionType.Legacy);
+        options.PlainText = plainText;
+        options.Version = version;
+        var digestSent = false;
+        await using var alice = new Component(options);
+        alice.RaiseElementEvents = true;
+        alice.StatusChanged += (_, e) => { if (e.Status == ConnectionStatus.NodeSent && e.Stanza?.Descendants(XName.Get("digest", "jabber:iq:auth")).Any() == true) digestSent = true; };
+
+        await alice.ConnectAsync(cancellationToken);
+
+        Assert.That(alice.Jid!.ToString(), Is.EqualTo("alice@localhost/" + alice.Resource));
+        XElement roster = await alice.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XElement(Roster)), cancellationToken: cancellationToken);
+        Assert.That(roster.Type(), Is.EqualTo("result"));
+        await Task.Delay(100, cancellationToken);
+        Assert.That(digestSent, Is.EqualTo(!plainText || server != "prosody"), "the digest is used whenever the server accepts it");
+    }
+
+    [Test]
+    public async Task ProsodyRefusesALegacyDigestLoginWithAClearMessage(CancellationToken cancellationToken)
+    {
+        await using var alice = new Component(Servers.Prosody.Client("alice", "alicepw", ConnectionType.Legacy));
+        var error = await Assert.ThrowsAsync<XmppAuthenticationException>(() => alice.ConnectAsync(cancellationToken));
+        Assert.That(error!.Message, Does.Contain("PlainText"));
+    }
+
+    [Test]
+    public async Task AWrongLegacyPasswordIsNotAuthorized(CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Servers.Jabberd2.Client("alice", "wrong", ConnectionType.Legacy);
+        await using var alice = new Component(options);
+        var error = await Assert.ThrowsAsync<XmppAuthenticationException>(() => alice.ConnectAsync(cancellationToken));
+        Assert.That(error!.Condition, Is.EqualTo("not-authorized"));
+    }
+}

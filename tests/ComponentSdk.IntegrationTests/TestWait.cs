@@ -1,0 +1,14 @@
+namespace ComponentSdk.IntegrationTests;
+
+internal static class TestWait
+{
+    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("Timed out waiting for " + what);
+            await Task.Delay(20);
+        }
+    }
+}
