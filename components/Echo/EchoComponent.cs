@@ -7,15 +7,23 @@ namespace Echo;
 
 /// <summary>
 /// Sends every message that has a body back to its sender: <c>from</c> and <c>to</c> swapped, the same id, type and
-/// body. Ping (XEP-0199) and software version (XEP-0092) are answered by the base class.
+/// body. Ping (XEP-0199) and software version (XEP-0092) are answered by the base class. It works unchanged as a
+/// component (Accept, Jabberd2) and as a user (Client, Legacy): then it announces itself with a presence and lets
+/// the server stamp the sender.
 /// </summary>
 public sealed class EchoComponent(ConnectionOptions options, ILogger<EchoComponent> logger) : Component(options, logger)
 {
+    private bool IsUser => Options.ConnectionType is ConnectionType.Client or ConnectionType.Legacy;
+
+    protected override ValueTask OnReadyAsync(CancellationToken cancellationToken) =>
+        IsUser ? SendAsync(new XElement("presence"), cancellationToken) : ValueTask.CompletedTask;
+
     protected override ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
     {
-        if (message.Element("body") is not { } body || message.Type() == "error") return ValueTask.CompletedTask;
-        var echo = new XElement("message",
-            new XAttribute("from", message.To() ?? ""), new XAttribute("to", message.From() ?? ""), new XElement("body", body.Value));
+        if (message.Element("body") is not { } body || message.Type() is "error" or "groupchat" || message.From() is not { } sender)
+            return ValueTask.CompletedTask;
+        var echo = new XElement("message", new XAttribute("to", sender), new XElement("body", body.Value));
+        if (!IsUser && message.To() is { } to) echo.SetAttributeValue("from", to);
         if (message.Id() is { } id) echo.SetAttributeValue("id", id);
         if (message.Type() is { } type) echo.SetAttributeValue("type", type);
         return SendAsync(echo, cancellationToken);

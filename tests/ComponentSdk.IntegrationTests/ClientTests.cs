@@ -59,6 +59,28 @@ public class ClientTests
         Assert.That(alice.Messages.All(m => m.From()!.StartsWith("bob@localhost/", StringComparison.Ordinal)), Is.True);
     }
 
+    [TestCase("prosody", ConnectionType.Client)]
+    [TestCase("ejabberd", ConnectionType.Client)]
+    [TestCase("jabberd2", ConnectionType.Client)]
+    [TestCase("ejabberd", ConnectionType.Legacy)]
+    [TestCase("jabberd2", ConnectionType.Legacy)]
+    public async Task TheEchoComponentWorksUnchangedAsAUser(string server, ConnectionType type, CancellationToken cancellationToken)
+    {
+        XmppServer xmpp = Servers.Get(server);
+        await using var bob = new Echo.EchoComponent(xmpp.Client("bob", "bobpw", type), Microsoft.Extensions.Logging.Abstractions.NullLogger<Echo.EchoComponent>.Instance);
+        await using var alice = new EchoBot(xmpp.Client("alice", "alicepw"), echo: false);
+        await bob.ConnectAsync(cancellationToken);
+        await alice.ConnectAsync(cancellationToken);
+
+        await alice.SendAsync(new XElement("message", new XAttribute("to", bob.Jid!.ToString()), new XAttribute("type", "chat"), new XAttribute("id", "e1"),
+            new XElement("body", "echo me")), cancellationToken);
+        await alice.WaitForAsync(1, TimeSpan.FromSeconds(15));
+        XElement echo = alice.Messages.Single();
+        Assert.That((string?)echo.Element("body"), Is.EqualTo("echo me"));
+        Assert.That(echo.Id(), Is.EqualTo("e1"));
+        Assert.That(echo.From(), Is.EqualTo(bob.Jid.ToString()));
+    }
+
     [TestCase("prosody")]
     [TestCase("ejabberd")]
     [TestCase("jabberd2")]

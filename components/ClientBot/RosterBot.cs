@@ -1,0 +1,63 @@
+using System.Xml.Linq;
+using ComponentSdk;
+using ComponentSdk.Xml;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ClientBot;
+
+/// <summary>
+/// Logs in as a user (Client or Legacy), shows every status event as it happens, announces itself, fetches its
+/// roster with a request, and sends one message.
+/// </summary>
+public sealed partial class RosterBot : Component
+{
+    private static readonly XNamespace Roster = "jabber:iq:roster";
+    private readonly BotOptions bot;
+    private readonly ILogger<RosterBot> logger;
+    private readonly TaskCompletionSource<IReadOnlyList<string>> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public RosterBot(ConnectionOptions options, IOptions<BotOptions> bot, ILogger<RosterBot> logger) : base(options, logger)
+    {
+        this.bot = bot.Value;
+        this.logger = logger;
+        StatusChanged += (_, e) => LogStatus(logger, e.Status.ToPcjName() ?? e.Status.ToString(), e.Detail ?? e.Error?.Message ?? "");
+    }
+
+    /// <summary>Completes with the roster's JIDs once the message is sent.</summary>
+    public Task<IReadOnlyList<string>> Done => done.Task;
+
+    /// <summary>Whether the program should stop when <see cref="Done"/> completes.</summary>
+    public bool Once => bot.Once;
+
+    protected override async ValueTask OnReadyAsync(CancellationToken cancellationToken)
+    {
+        await SendAsync(new XElement("presence"), cancellationToken);
+        XElement reply = await RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XElement(Roster + "query")), cancellationToken: cancellationToken);
+        List<string> contacts = reply.Descendants(Roster + "item").Select(i => (string?)i.Attribute("jid")).OfType<string>().ToList();
+        LogRoster(logger, contacts.Count, string.Join(", ", contacts));
+
+        string to = bot.To ?? Jid!.Bare.ToString();
+        await SendAsync(new XElement("message", new XAttribute("to", to), new XAttribute("type", "chat"), new XElement("body", bot.Message)), cancellationToken);
+        LogSent(logger, to);
+        done.TrySetResult(contacts);
+    }
+
+    protected override ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
+    {
+        LogReceived(logger, message.From() ?? "?", (string?)message.Element("body") ?? "");
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "status {Status} {Detail}")]
+    private static partial void LogStatus(ILogger logger, string status, string detail);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "roster: {Count} contacts {Contacts}")]
+    private static partial void LogRoster(ILogger logger, int count, string contacts);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "message sent to {To}")]
+    private static partial void LogSent(ILogger logger, string to);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "message from {From}: {Body}")]
+    private static partial void LogReceived(ILogger logger, string from, string body);
+}

@@ -1,0 +1,32 @@
+using ClientBot;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace ComponentSdk.IntegrationTests;
+
+/// <summary>The example programs' components do what their READMEs say, against real servers.</summary>
+[NonParallelizable]
+[CancelAfter(60_000)]
+public class ExampleTests
+{
+    [TestCase("prosody", ConnectionType.Client)]
+    [TestCase("ejabberd", ConnectionType.Client)]
+    [TestCase("jabberd2", ConnectionType.Client)]
+    [TestCase("ejabberd", ConnectionType.Legacy)]
+    [TestCase("jabberd2", ConnectionType.Legacy)]
+    public async Task TheRosterBotFetchesItsRosterAndSendsItsMessage(string server, ConnectionType type, CancellationToken cancellationToken)
+    {
+        XmppServer xmpp = Servers.Get(server);
+        await using var bob = new EchoBot(xmpp.Client("bob", "bobpw"), echo: false);
+        await bob.ConnectAsync(cancellationToken);
+        var options = Options.Create(new BotOptions { To = bob.Jid!.ToString(), Message = "roster bot says hi", Once = true });
+        await using var bot = new RosterBot(xmpp.Client("alice", "alicepw", type), options, NullLogger<RosterBot>.Instance);
+
+        await bot.ConnectAsync(cancellationToken);
+        IReadOnlyList<string> roster = await bot.Done.WaitAsync(cancellationToken);
+
+        Assert.That(roster, Is.Not.Null);
+        await bob.WaitForAsync(1, TimeSpan.FromSeconds(15));
+        Assert.That((string?)bob.Messages.Single().Element("body"), Is.EqualTo("roster bot says hi"));
+    }
+}
