@@ -137,6 +137,43 @@ public class ClientTests
         Assert.That(log, Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("\0alice\0alicepw"))));
     }
 
+    [Test]
+    public async Task DirectTlsFromTheFirstByte(CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Servers.Prosody.Client("alice", "alicepw");
+        options.Port = Servers.ProsodyDirectTlsPort;
+        options.Tls = TlsPolicy.Direct;
+        await using var alice = new Component(options);
+        var statuses = new List<ConnectionStatus>();
+        alice.StatusChanged += (_, e) => statuses.Add(e.Status);
+        await alice.ConnectAsync(cancellationToken);
+        Assert.That(alice.Jid!.Bare.ToString(), Is.EqualTo("alice@localhost"));
+        await TestWait.UntilAsync(() => statuses.Contains(ConnectionStatus.Ready), "Ready");
+        Assert.That(statuses, Does.Contain(ConnectionStatus.SslSuccess));
+        Assert.That(statuses, Does.Not.Contain(ConnectionStatus.SslNegotiate), "no STARTTLS on a direct TLS connection");
+    }
+
+    [Test]
+    public async Task AnApplicationCallbackDecidesAboutTheCertificate(CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Servers.Ejabberd.Client("alice", "alicepw");
+        options.TrustedCertificatePath = null;
+        string? seen = null;
+        options.CertificateValidation = (certificate, _, errors) =>
+        {
+            seen = certificate.Subject;
+            return errors == System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors; // self-signed, right name
+        };
+        await using var alice = new Component(options);
+        await alice.ConnectAsync(cancellationToken);
+        Assert.That(seen, Is.EqualTo("CN=localhost"));
+
+        options.CertificateValidation = (_, _, _) => false;
+        await using var refused = new Component(options);
+        var error = await Assert.ThrowsAsync<TlsNegotiationException>(() => refused.ConnectAsync(cancellationToken));
+        Assert.That(error!.Message, Does.Contain("the application's certificate check refused it"));
+    }
+
     public static IEnumerable<TestCaseData> LegacyLogins()
     {
         // Prosody's mod_legacyauth takes the password only; ejabberd and jabberd2 take a digest too.

@@ -4,7 +4,15 @@ namespace ComponentSdk.IntegrationTests;
 [SetUpFixture]
 public sealed class Servers
 {
-    private static readonly Lazy<XmppServer> ProsodyServer = new(() => XmppServer.Start("prosody", 25222, 25347));
+    /// <summary>Prosody also listens for direct TLS (XEP-0368) on this port.</summary>
+    public const int ProsodyDirectTlsPort = 25223;
+
+    private static readonly Lazy<XmppServer> ProsodyServer = new(() =>
+    {
+        string extra = Path.Combine(Path.GetTempPath(), $"componentsdk-it-prosody-{Environment.ProcessId}.lua");
+        File.WriteAllText(extra, $"c2s_direct_tls_ports = {{ {ProsodyDirectTlsPort} }}\n");
+        return XmppServer.Start("prosody", 25222, 25347, new Dictionary<string, string> { ["PROSODY_EXTRA_CFG"] = extra });
+    });
     private static readonly Lazy<XmppServer> EjabberdServer = new(() => XmppServer.Start("ejabberd", 26222, 26347));
     private static readonly Lazy<XmppServer> Jabberd2Server = new(() => XmppServer.Start("jabberd2", 27222, 27347));
 
