@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using ComponentSdk.Protocols.Accept;
 using ComponentSdk.Protocols.Client;
+using ComponentSdk.Protocols.Jabberd2;
 using ComponentSdk.Protocols.Legacy;
 using ComponentSdk.Transport;
 using ComponentSdk.Xml;
@@ -144,7 +145,7 @@ public partial class Component
         ConnectionType.Accept => new AcceptHandshake(context),
         ConnectionType.Client => new ClientNegotiation(context),
         ConnectionType.Legacy => new LegacyNegotiation(context),
-        _ => throw new NotSupportedException($"Connection type {options.ConnectionType.ToDisplayName()} is not available in this version."),
+        _ => new Jabberd2Negotiation(context),
     };
 
     private void OnSessionReady(Session attempt, SessionEstablished established)

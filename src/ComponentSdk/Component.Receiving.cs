@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using ComponentSdk.Dispatch;
+using ComponentSdk.Protocols.Jabberd2;
 using ComponentSdk.Transport;
 using ComponentSdk.Xml;
 
@@ -85,9 +86,31 @@ public partial class Component
         });
     }
 
+    /// <summary>
+    /// jabberd2 only: a copy of a route sent to this component because it is bound as a log sink
+    /// (<c>BindOption=log</c>). It must never be answered. Does nothing by default.
+    /// </summary>
+    protected virtual ValueTask OnLogAsync(XElement stanza, RouteEnvelope envelope, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
     /// <summary>On the event loop: a reply completes its request at once; everything else goes to the dispatcher.</summary>
     private void OnInbound(XElement stanza)
     {
+        if (stanza.Annotation<RouteEnvelope>() is { } envelope)
+        {
+            if (envelope.Error is int code)
+            {
+                // One of our routes bounced: its request fails, and it is never handled (or answered) as new traffic.
+                var error = new RouteErrorException(code, envelope.To, envelope.From, stanza);
+                pending.TryFail(stanza, error);
+                PostStatus(ConnectionStatus.RouteError, stanza, error);
+                return;
+            }
+            if (envelope.IsLogCopy)
+            {
+                dispatcher.Post(DispatchItem.ForWork(() => OnLogAsync(stanza, envelope, stopping.Token)));
+                return;
+            }
+        }
         if (pending.TryComplete(stanza))
         {
             if (RaiseElementEvents) PostStatus(ConnectionStatus.RequestFinish, stanza);

@@ -121,6 +121,27 @@ public sealed class ConnectionOptions
     /// </summary>
     public bool AllowPlaintextWithoutTls { get; set; }
 
+    /// <summary>
+    /// Jabberd2 only: the names to bind, separated by commas (PCJ's <c>BindDomain</c>). Default: <c>Username.Hostname</c>.
+    /// The first is the component's <see cref="Component.Jid"/>.
+    /// </summary>
+    public string? BindDomain { get; set; }
+
+    /// <summary>
+    /// Jabberd2 only: options for every bind, separated by commas (PCJ's <c>BindOption</c>): <c>default</c> makes this the
+    /// route for unknown domains, <c>log</c> makes it a log sink that gets a copy of every route.
+    /// </summary>
+    public string? BindOption { get; set; }
+
+    /// <summary>The names bound in Jabberd2 mode.</summary>
+    public IReadOnlyList<string> EffectiveBindNames =>
+        string.IsNullOrWhiteSpace(BindDomain) ? [$"{Username}.{Hostname}"] : Split(BindDomain);
+
+    /// <summary>The bind options in Jabberd2 mode.</summary>
+    public IReadOnlyList<string> EffectiveBindOptions => string.IsNullOrWhiteSpace(BindOption) ? [] : Split(BindOption);
+
+    private static string[] Split(string list) => list.Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>Legacy only: send the password itself when the server does not accept a digest (PCJ's <c>PlainText</c>).</summary>
     public bool PlainText { get; set; }
 
@@ -177,6 +198,11 @@ public sealed class ConnectionOptions
         AddIfNotPositive(failures, NegotiationTimeout, nameof(NegotiationTimeout));
         AddIfNotPositive(failures, ShutdownTimeout, nameof(ShutdownTimeout));
         if (Xmlns is { Length: 0 }) failures.Add("Xmlns must not be empty when set.");
+        if (ConnectionType == ConnectionType.Jabberd2)
+        {
+            foreach (string name in EffectiveBindNames.Where(n => !Jid.TryParse(n, out _))) failures.Add($"BindDomain: '{name}' is not a name that can be bound.");
+            foreach (string option in EffectiveBindOptions.Where(o => o is not ("default" or "log"))) failures.Add($"BindOption: '{option}' is not 'default' or 'log'.");
+        }
         if (!Enum.IsDefined(Tls)) failures.Add($"Tls must be Required, Optional, Disabled or Direct.");
         if (TrustedCertificatePath is { Length: > 0 } trusted && !File.Exists(trusted)) failures.Add($"TrustedCertificatePath '{trusted}' does not exist.");
         if (ClientCertificatePath is { Length: > 0 } client && !File.Exists(client)) failures.Add($"ClientCertificatePath '{client}' does not exist.");

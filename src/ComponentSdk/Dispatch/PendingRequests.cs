@@ -61,6 +61,15 @@ internal sealed class PendingRequests
         return true;
     }
 
+    /// <summary>Fails the request <paramref name="stanza"/> answers, if it is pending (a bounced route).</summary>
+    public bool TryFail(XElement stanza, Exception error)
+    {
+        string? id = stanza.Id();
+        if (id is null || !pending.TryRemove(id, out Entry? entry)) return false;
+        entry.Completion.TrySetException(error);
+        return true;
+    }
+
     public void Forget(string id) => pending.TryRemove(id, out _);
 
     /// <summary>Fails the requests handed to <paramref name="connection"/>, which is gone; queued ones keep waiting.</summary>

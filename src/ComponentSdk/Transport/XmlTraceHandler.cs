@@ -23,6 +23,7 @@ internal sealed class XmlTraceHandler(ConnectionContext connection) : ChannelDup
 
     public override Task WriteAsync(IChannelHandlerContext context, object message)
     {
+        if (message is XElement && context.Channel.Pipeline.Get(PipelineNames.Codec) is XmlStanzaCodec codec) outbound.StanzaNamespace = codec.StanzaNamespace;
         if (Render(message, outbound) is { } xml) Log.Sent(connection.Logger, name, xml);
         return context.WriteAsync(message);
     }
