@@ -32,6 +32,13 @@ public sealed class XmppServer
     /// <summary>The server's self-signed certificate (PEM).</summary>
     public string Certificate => Values.TryGetValue("CERT", out string? cert) ? cert : Path.Combine(StateDir, "server.crt");
 
+    /// <summary>Options for a jabberd2 router component binding <paramref name="names"/>, trusting the router's certificate.</summary>
+    public ConnectionOptions RouterComponent(string names, string user = "component", string password = "secret", string? bindOption = null) => new()
+    {
+        Host = Host, Port = ComponentPort, Hostname = Domain, Username = user, Password = password, ConnectionType = ConnectionType.Jabberd2,
+        BindDomain = names, BindOption = bindOption, TrustedCertificatePath = Certificate,
+    };
+
     /// <summary>Options for a client login as <paramref name="user"/>, trusting this server's certificate.</summary>
     public ConnectionOptions Client(string user, string password, ConnectionType type = ConnectionType.Client) => new()
     {
