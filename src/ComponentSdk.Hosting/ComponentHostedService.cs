@@ -21,11 +21,14 @@ internal sealed partial class ComponentHostedService<TComponent>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        component = ActivatorUtilities.CreateInstance<TComponent>(services, options.Value);
+        ConnectionOptions connection = options.Value.Clone();
+        connection.Reconnect.Enabled ??= true; // a hosted component comes back by itself unless told otherwise
+        component = ActivatorUtilities.CreateInstance<TComponent>(services, connection);
         registry.Add(component);
         try
         {
-            await component.ConnectAsync(stoppingToken).ConfigureAwait(false);
+            if (connection.Reconnect.Enabled == true) await component.ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
+            else await component.ConnectAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -51,8 +51,8 @@ public sealed class LoopbackRouter : IAsyncDisposable
     /// <summary>Raised for every stanza a component sends, on the router's thread (keep handlers short).</summary>
     public event Action<RoutedStanza>? Routed;
 
-    /// <summary>Starts a router listening on a free port of 127.0.0.1.</summary>
-    public static async Task<LoopbackRouter> StartAsync(string domain = "localhost")
+    /// <summary>Starts a router listening on 127.0.0.1, on <paramref name="port"/> or, when 0, a free port.</summary>
+    public static async Task<LoopbackRouter> StartAsync(string domain = "localhost", int port = 0)
     {
         var router = new LoopbackRouter { Domain = domain };
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -66,7 +66,7 @@ public sealed class LoopbackRouter : IAsyncDisposable
                 channel.Pipeline.AddLast("codec", new XmlStanzaCodec());
                 channel.Pipeline.AddLast("session", new RouterSession(router));
             }));
-        router.listener = await bootstrap.BindAsync(new IPEndPoint(IPAddress.Loopback, 0)).ConfigureAwait(false);
+        router.listener = await bootstrap.BindAsync(new IPEndPoint(IPAddress.Loopback, port)).ConfigureAwait(false);
         router.Port = ((IPEndPoint)router.listener.LocalAddress).Port;
         return router;
     }

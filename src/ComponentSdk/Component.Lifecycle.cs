@@ -23,9 +23,13 @@ public partial class Component
     /// <c>connect</c>). A live connection is ended first (with <c>&lt;/stream:stream&gt;</c>); pending requests fail
     /// with <see cref="ConnectionLostException"/>; the outgoing queue and the filters are kept.
     /// </summary>
-    public async Task ConnectAsync(string? host, int? port, CancellationToken cancellationToken = default)
+    public Task ConnectAsync(string? host, int? port, CancellationToken cancellationToken = default) =>
+        ConnectCoreAsync(host, port, fromRetry: false, cancellationToken);
+
+    private async Task ConnectCoreAsync(string? host, int? port, bool fromRetry, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
+        if (!fromRetry) StopReconnecting(); // the application takes over
         if (port is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "The port must be between 1 and 65535.");
         if (host is not null && Uri.CheckHostName(host) == UriHostNameType.Unknown) throw new ArgumentException($"'{host}' is not an IP address or host name.", nameof(host));
 
@@ -82,6 +86,7 @@ public partial class Component
     /// </summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken = default)
     {
+        StopReconnecting();
         await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -193,6 +198,7 @@ public partial class Component
             // A failed negotiation is reported to the caller of ConnectAsync; only a ready connection is "lost".
             if (wasReady) Log.ConnectionLost(logger, options.DisplayName, error.Message);
             PostStatus(ConnectionStatus.SocketFail, error: error);
+            if (wasReady) StartReconnecting(error);
         }
     }
 

@@ -124,6 +124,7 @@ public partial class Component : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        StopReconnecting();
         try
         {
             using var timeout = new CancellationTokenSource(options.ShutdownTimeout + TimeSpan.FromSeconds(1));

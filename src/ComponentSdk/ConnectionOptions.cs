@@ -145,6 +145,9 @@ public sealed class ConnectionOptions
     /// <summary>Legacy only: send the password itself when the server does not accept a digest (PCJ's <c>PlainText</c>).</summary>
     public bool PlainText { get; set; }
 
+    /// <summary>Automatic reconnection after the connection is lost.</summary>
+    public ReconnectOptions Reconnect { get; set; } = new();
+
     /// <summary>
     /// How many received stanzas may wait for the application's handlers before the connection stops reading from
     /// the socket (and starts again at half). Default 1,000.
@@ -197,6 +200,9 @@ public sealed class ConnectionOptions
         AddIfNotPositive(failures, ConnectTimeout, nameof(ConnectTimeout));
         AddIfNotPositive(failures, NegotiationTimeout, nameof(NegotiationTimeout));
         AddIfNotPositive(failures, ShutdownTimeout, nameof(ShutdownTimeout));
+        AddIfNotPositive(failures, Reconnect.InitialDelay, "Reconnect:InitialDelay");
+        if (Reconnect.MaxDelay < Reconnect.InitialDelay) failures.Add("Reconnect:MaxDelay must not be less than Reconnect:InitialDelay.");
+        if (Reconnect.MaxAttempts < 0) failures.Add("Reconnect:MaxAttempts must be 0 (no limit) or more.");
         if (Xmlns is { Length: 0 }) failures.Add("Xmlns must not be empty when set.");
         if (ConnectionType == ConnectionType.Jabberd2)
         {
@@ -223,7 +229,16 @@ public sealed class ConnectionOptions
     }
 
     /// <summary>A copy, so that a running connection is not affected by later changes.</summary>
-    public ConnectionOptions Clone() => (ConnectionOptions)MemberwiseClone();
+    public ConnectionOptions Clone()
+    {
+        var copy = (ConnectionOptions)MemberwiseClone();
+        copy.Reconnect = new ReconnectOptions
+        {
+            Enabled = Reconnect.Enabled, InitialDelay = Reconnect.InitialDelay, MaxDelay = Reconnect.MaxDelay, MaxAttempts = Reconnect.MaxAttempts,
+        };
+        copy.SaslMechanisms = SaslMechanisms?.ToList();
+        return copy;
+    }
 
     /// <inheritdoc />
     public override string ToString() =>

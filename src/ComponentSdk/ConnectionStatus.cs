@@ -69,6 +69,8 @@ public enum ConnectionStatus
     StreamErrorSent,
     /// <summary>A reconnect attempt is scheduled after a delay (the detail gives the attempt and the delay).</summary>
     ReconnectScheduled,
+    /// <summary>Reconnecting stopped for good: a permanent failure or no attempts left; the error says which.</summary>
+    ReconnectFailed,
     /// <summary>jabberd2: the router sent one of our routes back with an error; the error is a <see cref="RouteErrorException"/>.</summary>
     RouteError,
     /// <summary>jabberd2: the router announced a name coming (detail <c>name</c>) or going (<c>name unavailable</c>).</summary>

@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Net;
+
+namespace ComponentSdk;
+
+public partial class Component
+{
+    private CancellationTokenSource? reconnecting;
+
+    /// <summary>
+    /// Connects like <see cref="ConnectAsync(CancellationToken)"/>, retrying transient failures (refused, reset,
+    /// timeouts, a server restarting, a <c>conflict</c> while an old session lingers) with the backoff of
+    /// <see cref="ConnectionOptions.Reconnect"/>, and following <c>see-other-host</c>. Each wait raises
+    /// <see cref="ConnectionStatus.ReconnectScheduled"/>. Throws at once on a permanent failure (see
+    /// <see cref="ConnectionFailures.IsPermanent"/>), or the last error when the attempts run out.
+    /// </summary>
+    public async Task ConnectWithRetryAsync(CancellationToken cancellationToken = default)
+    {
+        string? redirect = null;
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (redirect is null)
+                {
+                    await ConnectCoreAsync(null, null, fromRetry: true, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    (string otherHost, int otherPort) = ParseOtherHost(redirect, port);
+                    redirect = null;
+                    await ConnectCoreAsync(otherHost, otherPort, fromRetry: true, cancellationToken).ConfigureAwait(false);
+                }
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !ConnectionFailures.IsPermanent(ex))
+            {
+                int limit = options.Reconnect.MaxAttempts;
+                if (limit > 0 && attempt >= limit) throw;
+                redirect = (ex as StreamErrorException)?.OtherHost;
+                await WaitBeforeAttemptAsync(attempt + 1, redirect is not null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Starts reconnecting in the background after a ready connection was lost (when enabled).</summary>
+    private void StartReconnecting(Exception cause)
+    {
+        if (options.Reconnect.Enabled != true || Volatile.Read(ref disposed) != 0) return;
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        Interlocked.Exchange(ref reconnecting, cancel)?.Cancel();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                // A redirect is followed at once; otherwise the first attempt waits too, so a server that is going
+                // down is not hammered.
+                if (cause is StreamErrorException { OtherHost: { } other })
+                {
+                    (string otherHost, int otherPort) = ParseOtherHost(other, port);
+                    lock (gate)
+                    {
+                        host = otherHost;
+                        port = otherPort;
+                    }
+                    PostStatus(ConnectionStatus.ReconnectScheduled, detail: $"following see-other-host to {otherHost}:{otherPort}");
+                }
+                else
+                {
+                    await WaitBeforeAttemptAsync(1, false, cancel.Token).ConfigureAwait(false);
+                }
+                await ConnectWithRetryAsync(cancel.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                PostStatus(ConnectionStatus.ReconnectFailed, error: ex);
+            }
+        });
+    }
+
+    private void StopReconnecting() => Interlocked.Exchange(ref reconnecting, null)?.Cancel();
+
+    private async Task WaitBeforeAttemptAsync(int attempt, bool immediately, CancellationToken cancellationToken)
+    {
+        TimeSpan delay = immediately ? TimeSpan.Zero : options.Reconnect.DelayFor(attempt);
+        PostStatus(ConnectionStatus.ReconnectScheduled,
+            detail: $"attempt {attempt.ToString(CultureInfo.InvariantCulture)} in {delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms");
+        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The other host of <c>see-other-host</c>: <c>host</c>, <c>host:port</c>, <c>[v6]:port</c> (RFC 6120 §4.9.3.19).</summary>
+    internal static (string Host, int Port) ParseOtherHost(string value, int defaultPort)
+    {
+        value = value.Trim();
+        if (value.StartsWith('[') && value.IndexOf(']') is int close and > 0)
+        {
+            string address = value[1..close];
+            return value.Length > close + 2 && value[close + 1] == ':' && int.TryParse(value[(close + 2)..], NumberStyles.None, CultureInfo.InvariantCulture, out int p6)
+                ? (address, p6) : (address, defaultPort);
+        }
+        if (IPAddress.TryParse(value, out _)) return (value, defaultPort);
+        int colon = value.LastIndexOf(':');
+        return colon > 0 && int.TryParse(value[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out int p)
+            ? (value[..colon], p) : (value, defaultPort);
+    }
+}
