@@ -145,6 +145,21 @@ public sealed class ConnectionOptions
     /// <summary>Legacy only: send the password itself when the server does not accept a digest (PCJ's <c>PlainText</c>).</summary>
     public bool PlainText { get; set; }
 
+    /// <summary>After this long without sending anything, a single space is sent to keep the stream alive (RFC 6120 §4.6.1). Default 60 s; zero turns it off.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// After this long without receiving anything, a XEP-0199 ping goes to the server (a component pings its own domain,
+    /// which the server routes back). Default 90 s; zero turns it off.
+    /// </summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// When nothing at all arrives within this long after a ping, the server is taken for dead and the connection
+    /// is closed (and, when enabled, reconnected). Default 30 s.
+    /// </summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Automatic reconnection after the connection is lost.</summary>
     public ReconnectOptions Reconnect { get; set; } = new();
 
@@ -201,6 +216,9 @@ public sealed class ConnectionOptions
         AddIfNotPositive(failures, NegotiationTimeout, nameof(NegotiationTimeout));
         AddIfNotPositive(failures, ShutdownTimeout, nameof(ShutdownTimeout));
         AddIfNotPositive(failures, Reconnect.InitialDelay, "Reconnect:InitialDelay");
+        if (KeepAliveInterval < TimeSpan.Zero) failures.Add("KeepAliveInterval must not be negative.");
+        if (PingInterval < TimeSpan.Zero) failures.Add("PingInterval must not be negative.");
+        AddIfNotPositive(failures, PingTimeout, nameof(PingTimeout));
         if (Reconnect.MaxDelay < Reconnect.InitialDelay) failures.Add("Reconnect:MaxDelay must not be less than Reconnect:InitialDelay.");
         if (Reconnect.MaxAttempts < 0) failures.Add("Reconnect:MaxAttempts must be 0 (no limit) or more.");
         if (Xmlns is { Length: 0 }) failures.Add("Xmlns must not be empty when set.");

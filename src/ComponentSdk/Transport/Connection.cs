@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ComponentSdk.Xml;
+using DotNetty.Handlers.Timeout;
 using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
 using DotNetty.Transport.Channels.Sockets;
@@ -59,9 +60,13 @@ internal sealed class Connection
         if (Context.Options.Tls == TlsPolicy.Direct) pipeline.AddLast(PipelineNames.Tls, TlsHandlers.CreateClient(Context));
         pipeline.AddLast(PipelineNames.Framer, new StanzaFramer(Context.Limits));
         pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec());
+        ConnectionOptions options = Context.Options;
+        if (options.PingInterval > TimeSpan.Zero || options.KeepAliveInterval > TimeSpan.Zero)
+            pipeline.AddLast(PipelineNames.Idle, new IdleStateHandler(options.PingInterval, options.KeepAliveInterval, TimeSpan.Zero));
         if (Context.Options.Debug) pipeline.AddLast(PipelineNames.Trace, new XmlTraceHandler(Context));
         pipeline.AddLast(PipelineNames.Events, new StreamEventsHandler(Context));
         pipeline.AddLast(PipelineNames.Negotiation, negotiation);
+        pipeline.AddLast(PipelineNames.Liveness, new LivenessHandler(Context));
         pipeline.AddLast(PipelineNames.Dispatch, new DispatchHandler(Context));
     }
 

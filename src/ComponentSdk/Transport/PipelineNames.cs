@@ -15,6 +15,12 @@ public static class PipelineNames
     /// <summary>The <see cref="Xml.XmlStanzaCodec"/>.</summary>
     public const string Codec = "codec";
 
+    /// <summary>DotNetty's <c>IdleStateHandler</c>: notices when nothing was read or written for a while.</summary>
+    public const string Idle = "idle";
+
+    /// <summary>Whitespace keepalives and XEP-0199 pings on idle; closes a connection whose peer went silent.</summary>
+    public const string Liveness = "liveness";
+
     /// <summary>The XML trace, present when <see cref="ConnectionOptions.Debug"/> is set.</summary>
     public const string Trace = "trace";
 
