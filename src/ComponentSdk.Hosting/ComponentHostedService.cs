@@ -22,7 +22,11 @@ internal sealed partial class ComponentHostedService<TComponent>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         ConnectionOptions connection = options.Value.Clone();
-        connection.Reconnect.Enabled ??= true; // a hosted component comes back by itself unless told otherwise
+        // A hosted component runs unattended: it comes back by itself, and what it sent is neither lost nor left
+        // waiting in the queue, unless the configuration says otherwise.
+        connection.Reconnect.Enabled ??= true;
+        connection.AcknowledgedDelivery ??= true;
+        connection.PurgeQueueOnReady ??= true;
         component = ActivatorUtilities.CreateInstance<TComponent>(services, connection);
         registry.Add(component);
         try

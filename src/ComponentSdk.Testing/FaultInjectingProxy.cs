@@ -124,7 +124,13 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
             {
                 int read = await from.ReceiveAsync(buffer, SocketFlags.None, stopping.Token).ConfigureAwait(false);
                 if (read == 0) break;
-                while (stalled) await resumed.Task.WaitAsync(stopping.Token).ConfigureAwait(false);
+                while (true)
+                {
+                    // Take the signal before looking at the flag, so a Resume in between is never missed.
+                    Task resume = Volatile.Read(ref resumed).Task;
+                    if (!stalled) break;
+                    await resume.WaitAsync(stopping.Token).ConfigureAwait(false);
+                }
                 if (Delay > TimeSpan.Zero) await Task.Delay(Delay, stopping.Token).ConfigureAwait(false);
                 int cut = fromServer ? Interlocked.Exchange(ref cutAfter, -1) : -1;
                 if (cut >= 0)

@@ -98,22 +98,25 @@ public partial class Component
             PostStatus(ConnectionStatus.ShutdownStart);
             ConnectionContext context = current.Connection.Context;
             context.MarkLocalClose();
+            long started = TimeProvider.System.GetTimestamp();
             if (context.MarkFooterSent())
             {
                 try
                 {
-                    await channel.WriteAndFlushAsync(StreamFooter.Instance).ConfigureAwait(false);
+                    // A server that stops reading would hold the write forever: the shutdown timeout bounds it.
+                    await channel.WriteAndFlushAsync(StreamFooter.Instance).WaitAsync(options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The socket is already gone; closing below is all that is left to do.
+                    // The socket is gone or stuck; closing below is all that is left to do.
                 }
             }
             PostStatus(ConnectionStatus.SocketDisconnect);
             try
             {
                 // The dispatch stage closes the socket when the server's closing tag arrives.
-                await channel.CloseCompletion.WaitAsync(options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+                TimeSpan left = options.ShutdownTimeout - TimeProvider.System.GetElapsedTime(started);
+                await channel.CloseCompletion.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -161,15 +164,13 @@ public partial class Component
             ready = true;
             jid = established.Jid;
             streamId = established.StreamId;
-            if (options.PurgeQueueOnReady)
+            if (options.PurgeQueueOnReady == true)
             {
-                foreach (XElement stanza in queue.TakeAll())
-                {
-                    pending.MarkSent(stanza, attempt);
-                    attempt.Connection.Pump.Enqueue(stanza);
-                }
+                foreach (XElement stanza in queue.TakeAll()) HandOver(attempt, stanza);
+                RequestBarrier(attempt);
             }
         }
+        queue.ReleaseWaiters(); // senders waiting for room in a full queue can now go straight to the connection
         Log.Ready(logger, options.DisplayName, established.Jid.ToString(), established.StreamId);
         PostStatus(ConnectionStatus.Ready);
         dispatcher.Post(Dispatch.DispatchItem.ForWork(() => OnReadyAsync(stopping.Token)));
@@ -181,10 +182,19 @@ public partial class Component
         lock (gate)
         {
             wasReady = ready && session == attempt;
-            // Whatever was accepted but never reached the channel goes back to the front of the queue.
+            // Whatever may not have reached the server goes back to the front of the queue, in order: what never
+            // reached the channel, or with acknowledged delivery everything not confirmed (unless the server closed
+            // its stream after ours, which proves it processed all that was written).
             List<XElement> unsent = attempt.Connection.Pump.TakeUnsent();
-            foreach (XElement stanza in unsent) pending.MarkSent(stanza, null);
-            queue.Requeue(unsent);
+            List<XElement> back = unsent;
+            if (delivery is not null)
+            {
+                List<XElement> unconfirmed = delivery.TakeUnconfirmed();
+                back = attempt.Connection.Context.PeerClosedAfterUs ? unsent.FindAll(s => !IsBarrier(s)) : unconfirmed;
+            }
+            foreach (XElement stanza in back) pending.MarkSent(stanza, null);
+            queue.Requeue(back);
+            if (options.ResendPendingRequests) queue.Requeue(pending.TakeSentOn(attempt));
             if (session == attempt)
             {
                 session = null;
@@ -202,11 +212,15 @@ public partial class Component
         }
     }
 
+    private bool IsBarrier(XElement stanza) => delivery is not null && stanza.Id() is { } id && delivery.IsBarrier(id);
+
     private void SetReading(bool reading)
     {
         Session? current;
         lock (gate) current = session;
-        if (current?.Connection.Channel is { } channel) channel.Configuration.AutoRead = reading;
+        if (current?.Connection.Channel is not { } channel) return;
+        channel.Configuration.AutoRead = reading;
+        if (reading) channel.Pipeline.FireUserEventTriggered(ResumeFraming.Instance);
     }
 
     /// <summary>The observer of one connection attempt; callbacks from an attempt that is no longer current are ignored.</summary>

@@ -111,9 +111,19 @@ public partial class Component
                 return;
             }
         }
+        if (delivery is not null && stanza.Id() is { } id && delivery.IsBarrier(id))
+        {
+            ConfirmDelivery(id);
+            return;
+        }
         if (pending.TryComplete(stanza))
         {
             if (RaiseElementEvents) PostStatus(ConnectionStatus.RequestFinish, stanza);
+            return;
+        }
+        if (duplicates is not null && !duplicates.IsFirst(stanza.Attribute("from")?.Value, stanza.Id()))
+        {
+            Log.DuplicateDropped(logger, options.DisplayName, stanza.Name.LocalName, stanza.Id()!);
             return;
         }
         dispatcher.Post(DispatchItem.ForStanza(stanza));

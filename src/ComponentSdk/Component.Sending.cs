@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using ComponentSdk.Dispatch;
+using ComponentSdk.Transport;
 using ComponentSdk.Xml;
 
 namespace ComponentSdk;
@@ -12,29 +13,99 @@ public partial class Component
     /// when the connection drops before they reach it, they go back to the queue in order.
     /// </summary>
     /// <exception cref="InvalidXmlCharacterException">The stanza contains a character XML 1.0 does not allow; nothing was sent.</exception>
-    /// <exception cref="OutgoingQueueFullException">Not ready, and the queue holds <see cref="ConnectionOptions.MaxQueuedStanzas"/> already.</exception>
+    /// <exception cref="OutgoingQueueFullException">Not ready, the queue holds <see cref="ConnectionOptions.MaxQueuedStanzas"/>
+    /// already, and <see cref="ConnectionOptions.QueueFullPolicy"/> is <see cref="QueueFullPolicy.Fail"/>.</exception>
+    /// <remarks>
+    /// Returns at once in the common case. It waits (backpressure) while <see cref="ConnectionOptions.MaxOutboundBacklog"/>
+    /// stanzas wait for a slow network, or while the queue is full under <see cref="QueueFullPolicy.Wait"/>.
+    /// </remarks>
     public ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stanza);
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
         XmlCharacters.EnsureValid(stanza);
+        return TrySend(stanza) ? ValueTask.CompletedTask : SendSlowAsync(stanza, cancellationToken);
+    }
 
+    /// <summary>Hands the stanza on without waiting; false when it has to wait for room first.</summary>
+    private bool TrySend(XElement stanza)
+    {
         bool connected;
         lock (gate)
         {
             if (ready && session is { } current)
             {
-                pending.MarkSent(stanza, current);
-                current.Connection.Pump.Enqueue(stanza);
-                return ValueTask.CompletedTask;
+                if ((delivery?.Count ?? current.Connection.Pump.Count) >= options.MaxOutboundBacklog) return false;
+                HandOver(current, stanza);
+                RequestBarrier(current);
+                return true;
             }
-            if (!queue.TryEnqueue(stanza)) throw new OutgoingQueueFullException(queue.Capacity);
+            if (!queue.TryEnqueue(stanza))
+            {
+                if (options.QueueFullPolicy == QueueFullPolicy.Wait) return false;
+                throw new OutgoingQueueFullException(queue.Capacity);
+            }
             connected = session is not null;
         }
         if (!connected) PostStatus(ConnectionStatus.SocketDisconnect);
         if (RaiseElementEvents) PostStatus(ConnectionStatus.NodeQueued, stanza);
-        return ValueTask.CompletedTask;
+        return true;
+    }
+
+    /// <summary>Backpressure: waits for the network (or a purge) to make room, then tries again.</summary>
+    private async ValueTask SendSlowAsync(XElement stanza, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task room;
+            lock (gate)
+            {
+                if (!ready || session is not { } current) room = queue.WaitForRoomAsync(cancellationToken);
+                else if (delivery is not null) room = delivery.WaitForRoomAsync(options.MaxOutboundBacklog, cancellationToken);
+                else room = current.Connection.Pump.WaitForRoomAsync(cancellationToken).AsTask();
+            }
+            await room.ConfigureAwait(false);
+            if (TrySend(stanza)) return;
+        }
+    }
+
+    /// <summary>Under the lock: hands an accepted stanza to the ready connection.</summary>
+    private void HandOver(Session current, XElement stanza)
+    {
+        pending.MarkSent(stanza, current);
+        delivery?.Track(stanza);
+        current.Connection.Pump.Enqueue(stanza);
+    }
+
+    /// <summary>Under the lock: with acknowledged delivery, sends a barrier when one is due and watches its return.</summary>
+    private void RequestBarrier(Session current)
+    {
+        bool stampFrom = options.ConnectionType is ConnectionType.Accept or ConnectionType.Jabberd2;
+        if (delivery is null || jid is null || delivery.NextBarrier(jid, stampFrom) is not { } barrier) return;
+        current.Connection.Pump.Enqueue(barrier);
+        string id = barrier.Id()!;
+        TimeSpan timeout = options.RequestTimeout;
+        current.Connection.Channel!.EventLoop.Schedule(() =>
+        {
+            lock (gate)
+            {
+                if (session != current || delivery.OutstandingBarrier != id) return;
+            }
+            ConnectionContext context = current.Connection.Context;
+            context.SetCloseReason(new ConnectionLostException(
+                $"The server did not route the delivery check back within {timeout.TotalSeconds:0.###} s; the connection is recycled and unconfirmed stanzas are sent again."));
+            current.Connection.Channel.CloseAsync();
+        }, timeout);
+    }
+
+    /// <summary>On the event loop: one of our barriers came back.</summary>
+    private void ConfirmDelivery(string barrierId)
+    {
+        lock (gate)
+        {
+            if (delivery!.TryConfirm(barrierId) && ready && session is { } current) RequestBarrier(current);
+        }
     }
 
     /// <summary>
@@ -85,11 +156,8 @@ public partial class Component
             stanzas = queue.TakeAll();
             if (ready && session is { } current)
             {
-                foreach (XElement stanza in stanzas)
-                {
-                    pending.MarkSent(stanza, current);
-                    current.Connection.Pump.Enqueue(stanza);
-                }
+                foreach (XElement stanza in stanzas) HandOver(current, stanza);
+                RequestBarrier(current);
                 return Task.FromResult(stanzas.Count);
             }
             queue.Requeue(stanzas);

@@ -35,6 +35,8 @@ public partial class Component : IAsyncDisposable
     private readonly FilterRegistry filters = new();
     private readonly OutgoingQueue queue;
     private readonly IqRouter iqRouter = new();
+    private readonly DeliveryTracker? delivery;
+    private readonly DuplicateFilter? duplicates;
     private readonly SemaphoreSlim lifecycle = new(1, 1);
     private readonly object gate = new();
     private readonly CancellationTokenSource stopping = new();
@@ -62,6 +64,8 @@ public partial class Component : IAsyncDisposable
         port = options.Port;
         resource = string.IsNullOrEmpty(options.Resource) ? Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) : options.Resource;
         queue = new OutgoingQueue(options.MaxQueuedStanzas);
+        if (options.AcknowledgedDelivery == true) delivery = new DeliveryTracker();
+        if (options.DuplicateWindow is > 0 and int window) duplicates = new DuplicateFilter(window);
         dispatcher = new Dispatcher(ProcessAsync, options.MaxInboundBacklog, SetReading);
         RegisterBuiltInResponders();
     }
@@ -95,6 +99,24 @@ public partial class Component : IAsyncDisposable
 
     /// <summary>The ids of the requests waiting for a reply.</summary>
     public IReadOnlyCollection<string> PendingRequests => pending.Ids;
+
+    /// <summary>
+    /// With <see cref="ConnectionOptions.AcknowledgedDelivery"/>: the stanzas handed to the connection that the server
+    /// has not yet confirmed (they go back to the outgoing queue if the connection drops). Otherwise 0.
+    /// </summary>
+    public int UnconfirmedCount
+    {
+        get { lock (gate) return delivery?.Count ?? 0; }
+    }
+
+    /// <summary>Stanzas accepted while ready that wait to be written (bounded by <see cref="ConnectionOptions.MaxOutboundBacklog"/>).</summary>
+    internal int OutboundBacklog
+    {
+        get { lock (gate) return session?.Connection.Pump.Count ?? 0; }
+    }
+
+    /// <summary>Received stanzas waiting for the handlers (reading pauses above <see cref="ConnectionOptions.MaxInboundBacklog"/>).</summary>
+    internal int InboundBacklog => dispatcher.Depth;
 
     /// <summary>A snapshot of the outgoing queue, oldest first.</summary>
     public IReadOnlyList<XElement> QueuedStanzas => queue.Snapshot();

@@ -71,13 +71,49 @@ public sealed class ConnectionOptions
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Send the outgoing queue automatically each time the connection becomes ready. Off by default, as in PCJ:
-    /// stanzas queued while disconnected may be stale, so the application decides with <c>PurgeQueueAsync</c>.
+    /// Send the outgoing queue automatically each time the connection becomes ready, before anything sent after.
+    /// Off by default, as in PCJ: stanzas queued while disconnected may be stale, so the application decides with
+    /// <c>PurgeQueueAsync</c>. Hosted components turn it on unless told otherwise.
     /// </summary>
-    public bool PurgeQueueOnReady { get; set; }
+    public bool? PurgeQueueOnReady { get; set; }
 
     /// <summary>The largest number of stanzas held in the outgoing queue while not ready. Default 100,000.</summary>
     public int MaxQueuedStanzas { get; set; } = 100_000;
+
+    /// <summary>
+    /// What <c>SendAsync</c> does when the outgoing queue is full: <see cref="QueueFullPolicy.Fail"/> (the default)
+    /// throws <see cref="OutgoingQueueFullException"/>, <see cref="QueueFullPolicy.Wait"/> waits for room. Never a silent drop.
+    /// </summary>
+    public QueueFullPolicy QueueFullPolicy { get; set; } = QueueFullPolicy.Fail;
+
+    /// <summary>
+    /// While this many accepted stanzas wait to be written (the network is slower than the application),
+    /// <c>SendAsync</c> waits before accepting more, so memory stays bounded. Default 10,000.
+    /// </summary>
+    public int MaxOutboundBacklog { get; set; } = 10_000;
+
+    /// <summary>
+    /// Acknowledged delivery: stanzas handed to the connection are kept until the server has provably processed them
+    /// (a ping addressed to ourselves comes back after them, one per round trip), and those not yet confirmed when the
+    /// connection drops go back to the front of the outgoing queue, in order, to be sent again. Stanzas without an
+    /// id get one. A stanza may then arrive twice (the receiver drops repeats with <see cref="DuplicateWindow"/>), but
+    /// none is lost. Off by default; on by default for hosted components.
+    /// </summary>
+    public bool? AcknowledgedDelivery { get; set; }
+
+    /// <summary>
+    /// Drop received stanzas whose sender and id were seen among the last this many (repeats sent again by a peer
+    /// using acknowledged delivery after a reconnect). 0, the default, keeps every stanza; hosted components use
+    /// 10,000 unless told otherwise.
+    /// </summary>
+    public int? DuplicateWindow { get; set; }
+
+    /// <summary>
+    /// After the connection is lost, send requests still waiting for a reply again (in the order they were made)
+    /// instead of failing them with <see cref="ConnectionLostException"/>. Off by default: only idempotent requests
+    /// should be repeated.
+    /// </summary>
+    public bool ResendPendingRequests { get; set; }
 
     /// <summary>How TLS is used (Client, Legacy and Jabberd2): <see cref="TlsPolicy.Required"/> by default.</summary>
     public TlsPolicy Tls { get; set; } = TlsPolicy.Required;
@@ -211,6 +247,9 @@ public sealed class ConnectionOptions
         if (MaxDepth < 2) failures.Add("MaxDepth must be at least 2.");
         if (MaxQueuedStanzas < 1) failures.Add("MaxQueuedStanzas must be at least 1.");
         if (MaxInboundBacklog < 2) failures.Add("MaxInboundBacklog must be at least 2.");
+        if (DuplicateWindow < 0) failures.Add("DuplicateWindow must not be negative.");
+        if (MaxOutboundBacklog < 2) failures.Add("MaxOutboundBacklog must be at least 2.");
+        if (!Enum.IsDefined(QueueFullPolicy)) failures.Add("QueueFullPolicy must be Fail or Wait.");
         AddIfNotPositive(failures, RequestTimeout, nameof(RequestTimeout));
         AddIfNotPositive(failures, ConnectTimeout, nameof(ConnectTimeout));
         AddIfNotPositive(failures, NegotiationTimeout, nameof(NegotiationTimeout));

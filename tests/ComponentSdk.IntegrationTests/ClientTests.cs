@@ -38,6 +38,30 @@ public class ClientTests
         Assert.That(chosen, Is.EqualTo(new[] { mechanism }));
     }
 
+    [TestCase("prosody", ConnectionType.Client)]
+    [TestCase("ejabberd", ConnectionType.Client)]
+    [TestCase("jabberd2", ConnectionType.Client)]
+    [TestCase("ejabberd", ConnectionType.Legacy)]
+    public async Task AcknowledgedDeliveryIsConfirmedThroughTheServer(string server, ConnectionType type, CancellationToken cancellationToken)
+    {
+        XmppServer xmpp = Servers.Get(server);
+        await using var bob = new EchoBot(xmpp.Client("bob", "bobpw"), echo: false);
+        ConnectionOptions options = xmpp.Client("alice", "alicepw", type);
+        options.AcknowledgedDelivery = true;
+        await using var alice = new EchoBot(options, echo: false);
+        await bob.ConnectAsync(cancellationToken);
+        await alice.ConnectAsync(cancellationToken);
+
+        for (int i = 0; i < 200; i++)
+        {
+            await alice.SendAsync(new XElement("message", new XAttribute("to", bob.Jid!.ToString()), new XAttribute("type", "chat"), new XElement("body", i)), cancellationToken);
+        }
+        await TestWait.UntilAsync(() => alice.UnconfirmedCount == 0, $"the server to confirm everything (unconfirmed {alice.UnconfirmedCount})");
+        await bob.WaitForAsync(200, TimeSpan.FromSeconds(20));
+        Assert.That(bob.Messages.Select(m => (int)m.Element("body")!), Is.EqualTo(Enumerable.Range(0, 200)));
+        Assert.That(alice.Messages, Is.Empty, "the barriers, routed back to alice's own resource, stay inside the SDK");
+    }
+
     [TestCase("prosody")]
     [TestCase("ejabberd")]
     [TestCase("jabberd2")]

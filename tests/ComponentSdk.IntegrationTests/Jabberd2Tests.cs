@@ -33,6 +33,26 @@ public class Jabberd2Tests
     }
 
     [Test]
+    public async Task AcknowledgedDeliveryIsConfirmedThroughTheRouter(CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Jabberd2.RouterComponent("echo.localhost");
+        options.AcknowledgedDelivery = true;
+        await using var component = new Component(options);
+        await using var alice = new EchoBot(Jabberd2.Client("alice", "alicepw"), echo: false);
+        await alice.ConnectAsync(cancellationToken);
+        await component.ConnectAsync(cancellationToken);
+
+        for (int i = 0; i < 200; i++)
+        {
+            await component.SendAsync(new XElement("message", new XAttribute("from", "x@echo.localhost"), new XAttribute("to", alice.Jid!.ToString()),
+                new XAttribute("type", "chat"), new XElement("body", i)), cancellationToken);
+        }
+        await TestWait.UntilAsync(() => component.UnconfirmedCount == 0, $"the router to confirm everything (unconfirmed {component.UnconfirmedCount})");
+        await alice.WaitForAsync(200, TimeSpan.FromSeconds(20));
+        Assert.That(alice.Messages.Select(m => (int)m.Element("body")!), Is.EqualTo(Enumerable.Range(0, 200)));
+    }
+
+    [Test]
     public async Task IqsRoundTripBothWaysAndTwoNamesShareOneConnection(CancellationToken cancellationToken)
     {
         await using var component = new Peer(Jabberd2.RouterComponent("echo.localhost, echo2.localhost"));

@@ -10,6 +10,7 @@ internal sealed class OutgoingQueue(int capacity)
 {
     private readonly LinkedList<XElement> items = new();
     private readonly object gate = new();
+    private readonly RoomSignal room = new();
 
     public int Count
     {
@@ -41,12 +42,25 @@ internal sealed class OutgoingQueue(int capacity)
     /// <summary>Takes everything out, oldest first.</summary>
     public List<XElement> TakeAll()
     {
+        List<XElement> all;
         lock (gate)
         {
-            var all = new List<XElement>(items);
+            all = new List<XElement>(items);
             items.Clear();
-            return all;
         }
+        ReleaseWaiters();
+        return all;
+    }
+
+    /// <summary>Wakes the callers of <see cref="WaitForRoomAsync"/> so they try again (the connection became ready).</summary>
+    public void ReleaseWaiters() => room.Release();
+
+    /// <summary>Completes when the queue has room (after a purge), or when <see cref="ReleaseWaiters"/> is called.</summary>
+    public Task WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        Task waiter = room.Arm();
+        if (Count < capacity) room.Release();
+        return waiter.WaitAsync(cancellationToken);
     }
 
     public IReadOnlyList<XElement> Snapshot()

@@ -16,10 +16,15 @@ internal sealed class PendingRequests
     private readonly ConcurrentDictionary<string, Entry> pending = new(StringComparer.Ordinal);
     private readonly string prefix = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 6));
     private long counter;
+    private long sequence;
 
-    private sealed class Entry
+    private sealed class Entry(XElement request, long order)
     {
         public TaskCompletionSource<XElement> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public XElement Request { get; } = request;
+
+        public long Order { get; } = order;
 
         public object? SentOn;
     }
@@ -34,7 +39,7 @@ internal sealed class PendingRequests
     /// </summary>
     public (string Id, Task<XElement> Reply) Register(XElement request)
     {
-        var entry = new Entry();
+        var entry = new Entry(request, Interlocked.Increment(ref sequence));
         string? id = request.Id();
         if (string.IsNullOrEmpty(id) || !pending.TryAdd(id, entry))
         {
@@ -79,6 +84,21 @@ internal sealed class PendingRequests
         {
             if (ReferenceEquals(Volatile.Read(ref entry.SentOn), connection) && pending.TryRemove(id, out _)) entry.Completion.TrySetException(error);
         }
+    }
+
+    /// <summary>
+    /// Takes back, in the order they were made, the requests handed to <paramref name="connection"/> (which is gone),
+    /// to be sent again: they keep waiting for their reply.
+    /// </summary>
+    public List<XElement> TakeSentOn(object connection)
+    {
+        var entries = new List<Entry>();
+        foreach (Entry entry in pending.Values)
+        {
+            if (ReferenceEquals(Interlocked.CompareExchange(ref entry.SentOn, null, connection), connection)) entries.Add(entry);
+        }
+        entries.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        return entries.ConvertAll(static e => e.Request);
     }
 
     private string NewId() => prefix + "-" + Interlocked.Increment(ref counter).ToString("x", CultureInfo.InvariantCulture);

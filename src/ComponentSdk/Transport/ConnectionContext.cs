@@ -21,6 +21,9 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
 
     public XmlLimits Limits => new() { MaxStanzaBytes = Options.MaxStanzaBytes, MaxDepth = Options.MaxDepth };
 
+    /// <summary>Called on the event loop when the channel becomes writable again (or not).</summary>
+    public Action? WritabilityChanged { get; set; }
+
     /// <summary>The TLS layer, once a TLS handler was created for the connection.</summary>
     public TlsSession? Tls { get; set; }
 
@@ -37,6 +40,14 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
     public bool LocalClose => localClose;
 
     public void MarkLocalClose() => localClose = true;
+
+    /// <summary>True once our <c>&lt;/stream:stream&gt;</c> was written.</summary>
+    public bool FooterSent => Volatile.Read(ref footerSent) == 1;
+
+    /// <summary>True when the peer closed its stream after ours: it processed everything we sent before our footer.</summary>
+    public bool PeerClosedAfterUs { get; private set; }
+
+    public void MarkPeerClosedAfterUs() => PeerClosedAfterUs = true;
 
     /// <summary>True the first time only: our <c>&lt;/stream:stream&gt;</c> is written once.</summary>
     public bool MarkFooterSent() => Interlocked.Exchange(ref footerSent, 1) == 0;

@@ -35,6 +35,7 @@ internal sealed class DispatchHandler(ConnectionContext connection) : ChannelHan
                 break;
             case StreamFooter:
                 // The peer ended its stream: expected after our own closing tag, otherwise the connection is lost.
+                if (connection.FooterSent) connection.MarkPeerClosedAfterUs();
                 if (!connection.LocalClose) connection.SetCloseReason(new ConnectionLostException("The server closed the stream."));
                 StreamCloser.EndStreamAndClose(context.Channel, connection);
                 break;
@@ -61,6 +62,12 @@ internal sealed class DispatchHandler(ConnectionContext connection) : ChannelHan
         connection.SetCloseReason(error);
         Log.PipelineError(connection.Logger, error, connection.Options.DisplayName);
         context.Channel.CloseAsync();
+    }
+
+    public override void ChannelWritabilityChanged(IChannelHandlerContext context)
+    {
+        connection.WritabilityChanged?.Invoke();
+        context.FireChannelWritabilityChanged();
     }
 
     public override void ChannelInactive(IChannelHandlerContext context)

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "{Connection} the server sent bad input; answering with the stream error {Condition}: {Reason}")]
     public static partial void PeerViolation(ILogger logger, string connection, string condition, string reason);
 
+    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "{Connection} dropped a repeated {Stanza} with id {Id} (already received)")]
+    public static partial void DuplicateDropped(ILogger logger, string connection, string stanza, string id);
+
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "{Connection} a handler failed on a {Stanza} stanza")]
     public static partial void HandlerFailed(ILogger logger, Exception error, string connection, string stanza);
 

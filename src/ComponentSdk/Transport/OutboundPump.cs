@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Xml.Linq;
+using ComponentSdk.Dispatch;
 using DotNetty.Transport.Channels;
 
 namespace ComponentSdk.Transport;
@@ -7,7 +8,9 @@ namespace ComponentSdk.Transport;
 /// <summary>
 /// Carries stanzas from any thread to the connection's event loop: callers enqueue without blocking, and one
 /// event-loop task writes everything queued so far and flushes once, so a burst costs one wake-up and one
-/// system call rather than one per stanza. Order is the order of <see cref="Enqueue"/>.
+/// system call rather than one per stanza. Order is the order of <see cref="Enqueue"/>. Writing stops while the
+/// channel is not writable (DotNetty's high-water mark) and resumes when it is; callers wait in
+/// <see cref="WaitForRoomAsync"/> while more than the backlog limit is waiting.
 /// </summary>
 internal sealed class OutboundPump
 {
@@ -15,6 +18,9 @@ internal sealed class OutboundPump
     private readonly ConnectionContext connection;
     private readonly ConcurrentQueue<XElement> queue = new();
     private readonly Action drain;
+    private readonly int highWater;
+    private readonly int lowWater;
+    private readonly RoomSignal room = new();
     private int scheduled;
     private int count;
 
@@ -22,7 +28,10 @@ internal sealed class OutboundPump
     {
         this.channel = channel;
         this.connection = connection;
+        highWater = connection.Options.MaxOutboundBacklog;
+        lowWater = highWater / 2;
         drain = Drain;
+        connection.WritabilityChanged = Schedule;
     }
 
     /// <summary>Stanzas accepted and not yet handed to the channel.</summary>
@@ -32,7 +41,16 @@ internal sealed class OutboundPump
     {
         queue.Enqueue(stanza);
         Interlocked.Increment(ref count);
-        if (Interlocked.CompareExchange(ref scheduled, 1, 0) == 0) channel.EventLoop.Execute(drain);
+        Schedule();
+    }
+
+    /// <summary>Completes at once while the backlog is under its limit; otherwise when it has drained to half.</summary>
+    public ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        if (Count < highWater) return ValueTask.CompletedTask;
+        Task waiter = room.Arm();
+        if (Count < highWater) room.Release();
+        return new ValueTask(waiter.WaitAsync(cancellationToken));
     }
 
     /// <summary>Takes back, in order, what was never handed to the channel (the connection closed first).</summary>
@@ -44,7 +62,13 @@ internal sealed class OutboundPump
             Interlocked.Decrement(ref count);
             unsent.Add(stanza);
         }
+        ReleaseWaiters(); // they will find the connection gone and queue instead
         return unsent;
+    }
+
+    private void Schedule()
+    {
+        if (Interlocked.CompareExchange(ref scheduled, 1, 0) == 0) channel.EventLoop.Execute(drain);
     }
 
     private void Drain()
@@ -52,13 +76,16 @@ internal sealed class OutboundPump
         Volatile.Write(ref scheduled, 0);
         if (!channel.Active) return; // left for TakeUnsent
         bool wrote = false;
-        while (queue.TryDequeue(out XElement? stanza))
+        while (channel.IsWritable && queue.TryDequeue(out XElement? stanza))
         {
-            Interlocked.Decrement(ref count);
             Task write = channel.WriteAsync(stanza);
             if (write.IsFaulted) Log.WriteFailed(connection.Logger, write.Exception!.GetBaseException(), connection.Options.DisplayName);
+            if (Interlocked.Decrement(ref count) == lowWater) ReleaseWaiters();
             wrote = true;
         }
         if (wrote) channel.Flush();
+        // Not writable: the rest waits for the writability change, which schedules the next drain.
     }
+
+    private void ReleaseWaiters() => room.Release();
 }

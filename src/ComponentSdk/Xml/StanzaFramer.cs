@@ -24,6 +24,11 @@ namespace ComponentSdk.Xml;
 /// It emits at most one frame per decode call, so a handler that reacts to a frame (a <c>&lt;proceed/&gt;</c>, a
 /// SASL <c>&lt;success/&gt;</c>) can call <see cref="RestartStream"/> before the next byte is looked at.
 /// </para>
+/// <para>
+/// While the channel's auto-read is off (the application is behind), frames already received are held as bytes
+/// rather than handed on; firing <see cref="ResumeFraming"/> down the pipeline after turning auto-read on hands
+/// them on. When the channel closes, everything received is handed on.
+/// </para>
 /// </remarks>
 public sealed class StanzaFramer : ByteToMessageDecoder
 {
@@ -38,6 +43,7 @@ public sealed class StanzaFramer : ByteToMessageDecoder
 
     private readonly XmlLimits limits;
     private IChannelHandlerContext? context;
+    private bool closing;
 
     private Level level;
     private bool declarationAllowed = true;
@@ -116,11 +122,44 @@ public sealed class StanzaFramer : ByteToMessageDecoder
                 output.Clear();
                 if (context.Removed || !input.IsReadable()) return;
             }
+            if (!closing && !context.Channel.Configuration.AutoRead) return; // held until ResumeFraming
             int before = input.ReadableBytes;
             Decode(context, input, output);
             if (context.Removed) return;
             if (output.Count == 0 && before == input.ReadableBytes) return;
         }
+    }
+
+    /// <summary>
+    /// Unlike the base class, never asks for another read because this read produced no output: this framer hands
+    /// frames on as it goes, and asking would defeat the application turning auto-read off.
+    /// </summary>
+    public override void ChannelReadComplete(IChannelHandlerContext context)
+    {
+        DiscardSomeReadBytes();
+        context.FireChannelReadComplete();
+    }
+
+    /// <summary>Hands on the frames held while auto-read was off when <see cref="ResumeFraming"/> arrives.</summary>
+    public override void UserEventTriggered(IChannelHandlerContext context, object evt)
+    {
+        if (evt is not ResumeFraming)
+        {
+            context.FireUserEventTriggered(evt);
+            return;
+        }
+        if (InternalBuffer.IsReadable())
+        {
+            ChannelRead(context, Unpooled.Empty);
+            ChannelReadComplete(context);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void ChannelInactive(IChannelHandlerContext context)
+    {
+        closing = true;
+        base.ChannelInactive(context);
     }
 
     /// <inheritdoc />

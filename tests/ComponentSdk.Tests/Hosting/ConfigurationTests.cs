@@ -1,4 +1,5 @@
 using ComponentSdk.Hosting;
+using ComponentSdk.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -59,5 +60,41 @@ public class ConfigurationTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.That(error!.Failures, Has.Some.EqualTo("Component:Port must be between 1 and 65535, not 99999."));
         Assert.That(error.Failures, Has.Some.StartsWith("Component:Host is required"));
+    }
+
+    [TestCase(null, true)]
+    [TestCase("false", false)]
+    public async Task AHostedComponentReconnectsConfirmsAndPurgesByDefault(string? configured, bool expected)
+    {
+        await using LoopbackRouter router = await LoopbackRouter.StartAsync();
+        router.AddComponent("echo.localhost", "secret");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Component:Host"] = router.Host, ["Component:Port"] = router.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Component:Hostname"] = "echo.localhost", ["Component:Password"] = "secret", ["Component:ConnectionType"] = "Accept",
+        };
+        if (configured is not null)
+        {
+            settings["Component:Reconnect:Enabled"] = configured;
+            settings["Component:AcknowledgedDelivery"] = configured;
+            settings["Component:PurgeQueueOnReady"] = configured;
+        }
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddXmppComponent<Component>(builder.Configuration);
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(10));
+            ConnectionOptions used = host.Services.GetRequiredService<ComponentRegistry>().Components.Single().Options;
+            Assert.That(used.Reconnect.Enabled, Is.EqualTo(expected));
+            Assert.That(used.AcknowledgedDelivery, Is.EqualTo(expected));
+            Assert.That(used.PurgeQueueOnReady, Is.EqualTo(expected));
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
     }
 }

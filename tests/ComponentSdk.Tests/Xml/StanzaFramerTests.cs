@@ -300,4 +300,31 @@ public class StanzaFramerTests
         using var bytewise = new XmlPipeline(withCodec: false).Feed(bytes, Enumerable.Repeat(1, bytes.Length));
         Assert.That(bytewise.Error, Is.InstanceOf(type), $"byte by byte: {bytewise.Error}");
     }
+
+    [Test]
+    public void WhileAutoReadIsOffFramesAreHeldUntilResumeFraming()
+    {
+        using var p = new XmlPipeline(withCodec: false).Feed(Header);
+        p.Channel.Configuration.AutoRead = false;
+        p.Feed("<a/><b/><c/>");
+        Assert.That(p.Output, Has.Count.EqualTo(1), "only the header went through before reading was turned off");
+        Assert.That(p.Framer.BufferedBytes, Is.EqualTo(12), "the rest is held as bytes");
+
+        p.Channel.Configuration.AutoRead = true;
+        p.Channel.Pipeline.FireUserEventTriggered(ResumeFraming.Instance);
+        p.Drain();
+        Assert.That(p.Output.Skip(1), Is.EqualTo(new object[] { "STANZA <a/>", "STANZA <b/>", "STANZA <c/>" }));
+        Assert.That(p.Framer.BufferedBytes, Is.Zero);
+    }
+
+    [Test]
+    public void ClosingHandsOnWhatWasHeld()
+    {
+        using var p = new XmlPipeline(withCodec: false).Feed(Header);
+        p.Channel.Configuration.AutoRead = false;
+        p.Feed("<a/><b/>");
+        p.Channel.Finish();
+        p.Drain();
+        Assert.That(p.Output.Skip(1), Is.EqualTo(new object[] { "STANZA <a/>", "STANZA <b/>" }));
+    }
 }

@@ -1,0 +1,182 @@
+using System.Xml.Linq;
+using ComponentSdk.Testing;
+using ComponentSdk.Tests.Support;
+using ComponentSdk.Xml;
+
+namespace ComponentSdk.Tests.Components;
+
+[CancelAfter(60_000)]
+public class DeliveryTests : RouterFixture
+{
+    private static XElement Message(int n, string to = "user@localhost") =>
+        new("message", new XAttribute("to", to), new XAttribute("from", "echo.localhost"), new XElement("body", n));
+
+    private static void Acknowledged(ConnectionOptions o)
+    {
+        o.AcknowledgedDelivery = true;
+        o.PingInterval = TimeSpan.Zero;
+        o.KeepAliveInterval = TimeSpan.Zero;
+    }
+
+    [Test]
+    public async Task TheServerConfirmsWhatItProcessedWithBarriersTheApplicationNeverSees(CancellationToken cancellationToken)
+    {
+        var barriers = 0;
+        Router.Routed += r =>
+        {
+            if (r.Stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref barriers);
+        };
+        await using TestComponent component = await ConnectedAsync(configure: Acknowledged);
+        for (int i = 0; i < 1000; i++) await component.SendAsync(Message(i), cancellationToken);
+        await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed");
+
+        for (int i = 0; i < 1000; i++)
+        {
+            XElement received = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+            Assert.That((int)received.Element("body")!, Is.EqualTo(i));
+            Assert.That(received.Id(), Is.Not.Empty, "stanzas get an id so a receiver can drop repeats");
+        }
+        Assert.That(barriers, Is.InRange(1, 1000), "one barrier per round trip, not one per stanza");
+        TestContext.Out.WriteLine($"{barriers} barriers for 1000 stanzas");
+        Assert.That(component.Iqs, Is.Empty, "barriers are not handed to the application");
+    }
+
+    [Test]
+    public async Task WhatTheServerDidNotConfirmGoesBackToTheQueueInOrder(CancellationToken cancellationToken)
+    {
+        await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(Router.Host, Router.Port);
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            Acknowledged(o);
+            o.Port = proxy.Port;
+        });
+        await component.SendAsync(Message(0), cancellationToken);
+        await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "the first confirmed");
+        await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+
+        proxy.Stall(); // written to the socket, but the server never sees them
+        for (int i = 1; i <= 10; i++) await component.SendAsync(Message(i), cancellationToken);
+        await TestComponent.Until(() => component.OutboundBacklog == 0, null, "everything written");
+        Assert.That(component.UnconfirmedCount, Is.EqualTo(10));
+        proxy.DropAll();
+        await TestComponent.Until(() => !component.IsReady, null, "the loss noticed");
+
+        Assert.That(component.QueuedStanzas.Select(s => (int)s.Element("body")!), Is.EqualTo(Enumerable.Range(1, 10)), "all ten, in order");
+        await component.ConnectAsync(Router.Host, Router.Port, cancellationToken);
+        await component.PurgeQueueAsync(cancellationToken);
+        for (int i = 1; i <= 10; i++) Assert.That((int)(await Router.ReceiveAsync(TimeSpan.FromSeconds(5))).Element("body")!, Is.EqualTo(i));
+    }
+
+    [Test]
+    public async Task WithoutAcknowledgedDeliveryWhatWasWrittenIsNotKept(CancellationToken cancellationToken)
+    {
+        await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(Router.Host, Router.Port);
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            o.Port = proxy.Port;
+            o.PingInterval = TimeSpan.Zero;
+        });
+        proxy.Stall();
+        for (int i = 1; i <= 10; i++) await component.SendAsync(Message(i), cancellationToken);
+        await TestComponent.Until(() => component.OutboundBacklog == 0, null, "everything written");
+        proxy.DropAll();
+        await TestComponent.Until(() => !component.IsReady, null, "the loss noticed");
+        Assert.That(component.QueuedStanzas, Is.Empty, "the default guarantee ends at the socket");
+        Assert.That(component.UnconfirmedCount, Is.Zero);
+    }
+
+    [Test]
+    public async Task AServerThatClosedAfterOurShutdownProcessedEverything(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync(configure: Acknowledged);
+        for (int i = 0; i < 200; i++) await component.SendAsync(Message(i), cancellationToken);
+        await component.ShutdownAsync(cancellationToken);
+        Assert.That(component.QueuedStanzas, Is.Empty, "nothing to send again");
+        Assert.That(component.UnconfirmedCount, Is.Zero);
+        for (int i = 0; i < 200; i++) Assert.That((int)(await Router.ReceiveAsync(TimeSpan.FromSeconds(5))).Element("body")!, Is.EqualTo(i));
+    }
+
+    [Test]
+    public async Task AcrossRepeatedDropsEveryStanzaArrivesExactlyOnceInOrder(CancellationToken cancellationToken)
+    {
+        const int Count = 3000;
+        await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(Router.Host, Router.Port);
+        await using TestComponent receiver = await ConnectedAsync("echo2.localhost", o => o.DuplicateWindow = 10_000);
+        await using TestComponent sender = await ConnectedAsync(configure: o =>
+        {
+            Acknowledged(o);
+            o.Port = proxy.Port;
+            o.PurgeQueueOnReady = true;
+            o.Reconnect.Enabled = true;
+            o.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(20);
+            o.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(100);
+        });
+
+        Task sending = Task.Run(async () =>
+        {
+            for (int i = 0; i < Count; i++)
+            {
+                await sender.SendAsync(Message(i, "x@echo2.localhost"), cancellationToken);
+                if (i % 50 == 0) await Task.Delay(1, cancellationToken);
+            }
+        }, cancellationToken);
+        for (int drop = 0; drop < 5; drop++)
+        {
+            await Task.Delay(150, cancellationToken);
+            if (drop % 2 == 0) proxy.ResetAll();
+            else proxy.DropAll();
+        }
+        await sending;
+        await receiver.WaitForMessagesAsync(Count, TimeSpan.FromSeconds(30));
+        await TestComponent.Until(() => sender.UnconfirmedCount == 0 && sender.QueuedStanzas.Count == 0, null, "all confirmed");
+        await Task.Delay(200, cancellationToken);
+
+        Assert.That(sender.ReadyCount, Is.GreaterThan(1), "the connection really was lost and regained");
+        Assert.That(receiver.Messages.Select(m => (int)m.Element("body")!), Is.EqualTo(Enumerable.Range(0, Count)), "exactly once, in order");
+    }
+
+    [Test]
+    public async Task TheDuplicateFilterDropsARepeatedSenderAndIdOnly(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync(configure: o => o.DuplicateWindow = 2);
+        XElement From(string from, string id, string body) =>
+            new("message", new XAttribute("from", from), new XAttribute("to", "echo.localhost"), new XAttribute("id", id), new XElement("body", body));
+        await Router.SendAsync(From("a@localhost", "1", "first"));
+        await Router.SendAsync(From("a@localhost", "1", "repeat"));
+        await Router.SendAsync(From("b@localhost", "1", "other sender"));
+        await Router.SendAsync(From("a@localhost", "2", "other id"));
+        await Router.SendAsync(From("c@localhost", "9", "pushes a/1 out of a window of 2"));
+        await Router.SendAsync(From("a@localhost", "1", "outside the window"));
+        await Router.SendAsync(new XElement("message", new XAttribute("from", "a@localhost"), new XAttribute("to", "echo.localhost"), new XElement("body", "no id")));
+        await Router.SendAsync(new XElement("message", new XAttribute("from", "a@localhost"), new XAttribute("to", "echo.localhost"), new XElement("body", "no id")));
+        await component.WaitForMessagesAsync(7);
+        await Task.Delay(100, cancellationToken);
+        Assert.That(component.Messages.Select(m => (string)m.Element("body")!), Is.EqualTo(new[]
+        {
+            "first", "other sender", "other id", "pushes a/1 out of a window of 2", "outside the window", "no id", "no id",
+        }));
+    }
+
+    [Test]
+    public async Task PendingRequestsAreSentAgainAfterALossWhenAskedTo(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            o.ResendPendingRequests = true;
+            o.PurgeQueueOnReady = true;
+        });
+        Task<XElement> reply = component.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XAttribute("to", "user@localhost"),
+            new XAttribute("from", "echo.localhost"), new XElement(XName.Get("query", "urn:example"))), cancellationToken: cancellationToken);
+        XElement first = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+
+        await Router.DisconnectAsync("echo.localhost");
+        await TestComponent.Until(() => !component.IsReady, null, "the loss noticed");
+        Assert.That(reply.IsCompleted, Is.False, "not failed: it waits to be sent again");
+        await component.ConnectAsync(cancellationToken);
+        XElement again = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        Assert.That(again.Id(), Is.EqualTo(first.Id()), "the same request, sent again");
+
+        await Router.SendAsync(again.ResultFor());
+        Assert.That((await reply.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken)).Type(), Is.EqualTo("result"));
+    }
+}
