@@ -56,9 +56,9 @@ public sealed class XmppServer
     public static string RepositoryRoot { get; } = FindRoot();
 
     /// <summary>Starts <paramref name="name"/> (prosody, ejabberd); fails with how to fix it when it cannot.</summary>
-    public static XmppServer Start(string name, int c2sPort, int componentPort, IDictionary<string, string>? environment = null)
+    public static XmppServer Start(string name, int c2sPort, int componentPort, IDictionary<string, string>? environment = null, string instance = "")
     {
-        string stateDir = Path.Combine(Path.GetTempPath(), $"componentsdk-it-{name}-{Environment.ProcessId}");
+        string stateDir = Path.Combine(Path.GetTempPath(), $"componentsdk-it-{name}{instance}-{Environment.ProcessId}");
         var env = new Dictionary<string, string>
         {
             ["C2S_PORT"] = c2sPort.ToString(), ["COMPONENT_PORT"] = componentPort.ToString(),
@@ -76,8 +76,20 @@ public sealed class XmppServer
             .Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim());
         values.TryAdd("C2S_PORT", c2sPort.ToString());
         values.TryAdd("COMPONENT_PORT", componentPort.ToString());
-        return new XmppServer(name, stateDir, values);
+        return new XmppServer(name, stateDir, values) { restart = () => Start(name, c2sPort, componentPort, environment, instance) };
     }
+
+    private Func<XmppServer>? restart;
+
+    /// <summary>Stops the server process (as an administrator would, with SIGTERM), keeping the state dir.</summary>
+    public void Kill()
+    {
+        (int exit, _, string stderr) = Run(Path.Combine(RepositoryRoot, "tests", "servers", Name, "stop"), [StateDir], new Dictionary<string, string>());
+        if (exit != 0) Assert.Fail($"Could not stop {Name}: {stderr}");
+    }
+
+    /// <summary>Starts the server again on the same ports (after <see cref="Kill"/>).</summary>
+    public XmppServer StartAgain() => restart!();
 
     public void Stop()
     {
