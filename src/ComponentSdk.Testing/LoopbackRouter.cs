@@ -39,6 +39,12 @@ public sealed class LoopbackRouter : IAsyncDisposable
     /// <summary>The server's own domain (stanzas to it are kept in <see cref="Received"/>).</summary>
     public string Domain { get; init; } = "localhost";
 
+    /// <summary>
+    /// Raw bytes written to every new connection right after the stream header, before the handshake is checked:
+    /// for testing how a component copes with a server that sends stanzas too early. Empty by default.
+    /// </summary>
+    public ReadOnlyMemory<byte> SendBeforeHandshake { get; set; }
+
     /// <summary>What to do when a domain that is connected authenticates again.</summary>
     public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.RejectNew;
 

@@ -82,6 +82,8 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
         domain = header.To;
         streamId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray());
         context.WriteAndFlushAsync(new StreamHeader { From = domain, Id = streamId, DefaultNamespace = Namespaces.ComponentAccept });
+        if (!router.SendBeforeHandshake.IsEmpty)
+            context.WriteAndFlushAsync(DotNetty.Buffers.Unpooled.WrappedBuffer(router.SendBeforeHandshake.ToArray()));
         if (header.DefaultNamespace != Namespaces.ComponentAccept)
             _ = CloseAsync(StreamErrorCondition.InvalidNamespace);
         else if (domain is null || !router.TryGetSecret(domain, out _))

@@ -116,11 +116,11 @@ public partial class Component
             {
                 // The dispatch stage closes the socket when the server's closing tag arrives.
                 TimeSpan left = options.ShutdownTimeout - TimeProvider.System.GetElapsedTime(started);
-                await channel.CloseCompletion.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                await current.Closed.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
-                await channel.CloseAsync().ConfigureAwait(false);
+                await CloseNowAsync(current, channel).ConfigureAwait(false);
             }
             PostStatus(ConnectionStatus.ShutdownFinish);
         }
@@ -140,12 +140,19 @@ public partial class Component
         StreamCloser.EndStreamAndClose(channel, old.Connection.Context);
         try
         {
-            await channel.CloseCompletion.WaitAsync(options.ShutdownTimeout).ConfigureAwait(false);
+            await old.Closed.WaitAsync(options.ShutdownTimeout).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            await channel.CloseAsync().ConfigureAwait(false);
+            await CloseNowAsync(old, channel).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Closes the socket and waits briefly for the session to account for it (a channel never active reports nothing).</summary>
+    private static async Task CloseNowAsync(Session attempt, IChannel channel)
+    {
+        await channel.CloseAsync().ConfigureAwait(false);
+        await Task.WhenAny(attempt.Closed, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
     }
 
     private IChannelHandler CreateNegotiation(ConnectionContext context) => options.ConnectionType switch
@@ -228,6 +235,7 @@ public partial class Component
     {
         private readonly Component owner;
         private readonly TaskCompletionSource negotiated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Session(Component owner)
         {
@@ -238,6 +246,9 @@ public partial class Component
         public Connection Connection { get; }
 
         public Task Negotiated => negotiated.Task;
+
+        /// <summary>Completes once the closed connection has been accounted for (unconfirmed stanzas requeued, requests failed).</summary>
+        public Task Closed => closed.Task;
 
         public bool WantsElementEvents => owner.RaiseElementEvents;
 
@@ -255,6 +266,7 @@ public partial class Component
         {
             owner.OnSessionClosed(this, error);
             negotiated.TrySetException(error ?? new ConnectionLostException("The connection closed during negotiation."));
+            closed.TrySetResult();
         }
     }
 }

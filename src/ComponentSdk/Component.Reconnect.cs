@@ -47,6 +47,12 @@ public partial class Component
     private void StartReconnecting(Exception cause)
     {
         if (options.Reconnect.Enabled != true || Volatile.Read(ref disposed) != 0) return;
+        if (ConnectionFailures.IsPermanent(cause))
+        {
+            // The server ended a live session for a reason another attempt cannot fix (host-unknown, not-authorized...).
+            PostStatus(ConnectionStatus.ReconnectFailed, error: cause);
+            return;
+        }
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
         Interlocked.Exchange(ref reconnecting, cancel)?.Cancel();
         _ = Task.Run(async () =>

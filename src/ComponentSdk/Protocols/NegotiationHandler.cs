@@ -96,14 +96,17 @@ internal abstract class NegotiationHandler(ConnectionContext connection) : Chann
         context.Channel.Pipeline.Remove(this);
     }
 
-    /// <summary>Negotiation failed: report <paramref name="status"/> (if any) with the error, end the stream and close.</summary>
-    protected void Fail(IChannelHandlerContext context, Exception error, ConnectionStatus? status)
+    /// <summary>
+    /// Negotiation failed: report <paramref name="status"/> (if any) with the error, end the stream (with the stream
+    /// error <paramref name="answer"/> when the server broke the protocol) and close.
+    /// </summary>
+    protected void Fail(IChannelHandlerContext context, Exception error, ConnectionStatus? status, StreamErrorCondition? answer = null)
     {
         if (finished) return;
         finished = true;
         timeout?.Cancel();
         Connection.SetCloseReason(error);
         if (status is { } s) Connection.Status(s, error: error);
-        StreamCloser.EndStreamAndClose(context.Channel, Connection);
+        StreamCloser.EndStreamAndClose(context.Channel, Connection, answer is { } condition ? StreamError.Create(condition) : null);
     }
 }

@@ -27,7 +27,10 @@ public class DispatchHandlerTests
         StageHarness harness = Ready();
         harness.Receive("<a><!-- no --></a>");
         Assert.That(harness.Sent(), Is.EqualTo("<stream:error><restricted-xml xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>"));
-        Assert.That(harness.Channel.Open, Is.False);
+        Assert.That(harness.Channel.Open, Is.True, "open until the peer has read the error and closed (or the grace period ends)");
+        harness.Receive("<message>discarded</message>");
+        Assert.That(harness.Sent(), Is.Empty, "nothing more is said on a failed stream");
+        harness.Channel.CloseAsync().Wait();
         Assert.That(harness.Observer.Closed, Is.True);
         Assert.That(harness.Observer.CloseError, Is.TypeOf<RestrictedXmlException>());
     }

@@ -39,7 +39,9 @@ internal sealed class AcceptHandshake(ConnectionContext connection) : Negotiatio
             Succeed(context, new Jid(null, Connection.Options.Hostname), streamId);
             return;
         }
-        Fail(context, Refused("unexpected-element", null, $"Expected <handshake/> from the server but got <{element.Name.LocalName}>."), ConnectionStatus.AuthFail);
+        // RFC 6120 §4.9.3.12: stanzas before the stream is authenticated are answered with not-authorized.
+        Fail(context, Refused("unexpected-element", null, $"Expected <handshake/> from the server but got <{element.Name.LocalName}>."), ConnectionStatus.AuthFail,
+            StreamErrorCondition.NotAuthorized);
     }
 
     protected override void OnStreamError(IChannelHandlerContext context, StreamErrorException error)
