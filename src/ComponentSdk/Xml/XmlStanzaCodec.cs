@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using DotNetty.Buffers;
+using DotNetty.Common.Utilities;
 using DotNetty.Transport.Channels;
 
 namespace ComponentSdk.Xml;
@@ -15,6 +16,7 @@ public sealed class XmlStanzaCodec : ChannelDuplexHandler
 {
     private readonly StanzaParser parser = new();
     private readonly StanzaWriter writer = new();
+    private bool failed;
 
     /// <summary>The header the peer sent on the current stream, or null before it arrived.</summary>
     public StreamHeader? PeerHeader { get; private set; }
@@ -37,10 +39,32 @@ public sealed class XmlStanzaCodec : ChannelDuplexHandler
     {
         parser.Reset();
         PeerHeader = null;
+        failed = false;
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Decodes one frame. After a frame fails to decode the stream is over: what the framer had already framed
+    /// behind it is discarded, never handed on after the error.
+    /// </summary>
     public override void ChannelRead(IChannelHandlerContext context, object message)
+    {
+        if (failed)
+        {
+            ReferenceCountUtil.Release(message);
+            return;
+        }
+        try
+        {
+            Decode(context, message);
+        }
+        catch (StreamViolationException)
+        {
+            failed = true;
+            throw;
+        }
+    }
+
+    private void Decode(IChannelHandlerContext context, object message)
     {
         switch (message)
         {

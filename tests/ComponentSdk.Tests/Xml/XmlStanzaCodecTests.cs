@@ -70,6 +70,14 @@ public class XmlStanzaCodecTests
     }
 
     [Test]
+    public void NothingIsHandedOnAfterAFrameFailedToDecode()
+    {
+        using var p = new XmlPipeline().Feed("<stream:stream xmlns='jabber:client'><message><body>after</body></message></stream:stream>");
+        Assert.That(p.Error, Is.TypeOf<MalformedXmlException>());
+        Assert.That(p.Output, Is.Empty, "the stanza and footer behind a bad header are discarded");
+    }
+
+    [Test]
     public void ContentNamespacesAreRemovedAndPayloadNamespacesKept()
     {
         XElement iq = Decode("<iq type='get' id='v1' from='alice@localhost/r'><query xmlns='jabber:iq:version'><name>x</name></query></iq>");
