@@ -1,7 +1,8 @@
 // ComponentSdk build. Run with: dotnet tool restore && dotnet cake --target=<Target>
 //   Test   installs the XMPP servers when missing (tests/servers/install), builds, runs every test
 //   Demo   runs components/Echo end to end against the embedded router on loopback
-//   Bench  runs the BenchmarkDotNet micro benchmarks
+//   Load   runs bench/ComponentSdk.LoadTest against components/Echo (W=1 and W=1000, median of 3 runs)
+//   Bench  runs Load, then the BenchmarkDotNet micro benchmarks
 //   Pack   writes the NuGet packages to artifacts/packages
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
@@ -36,7 +37,15 @@ Task("Test").IsDependentOn("Servers").IsDependentOn("Build").Does(() =>
         ArgumentCustomization = args => args.Append("--blame-hang-timeout 5m --blame-hang-dump-type none"),
     }));
 
-Task("Bench").IsDependentOn("Build").Does(() =>
+// The Release build of Echo, started by the load tool itself (not `dotnet run`, whose host would be measured too).
+Task("Load").IsDependentOn("Build").Does(() =>
+{
+    var echo = $"./components/Echo/bin/{configuration}/net10.0/Echo.dll";
+    DotNetExecute($"./bench/ComponentSdk.LoadTest/bin/{configuration}/net10.0/ComponentSdk.LoadTest.dll",
+        new ProcessArgumentBuilder().Append("--launch").AppendQuoted(echo).Append("--windows 1,1000 --runs 3"));
+});
+
+Task("Bench").IsDependentOn("Load").Does(() =>
     DotNetRun("./bench/ComponentSdk.Benchmarks/ComponentSdk.Benchmarks.csproj", new ProcessArgumentBuilder().Append("--filter *"),
         new DotNetRunSettings { Configuration = configuration, NoBuild = true, NoRestore = true }));
 

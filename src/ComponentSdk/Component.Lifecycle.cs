@@ -221,13 +221,34 @@ public partial class Component
 
     private bool IsBarrier(XElement stanza) => delivery is not null && stanza.Id() is { } id && delivery.IsBarrier(id);
 
-    private void SetReading(bool reading)
+    /// <summary>The inbound backlog crossed a mark: pause or resume reading, decided on the connection's event loop.</summary>
+    private void UpdateReading()
     {
         Session? current;
         lock (gate) current = session;
         if (current?.Connection.Channel is not { } channel) return;
-        channel.Configuration.AutoRead = reading;
-        if (reading) channel.Pipeline.FireUserEventTriggered(ResumeFraming.Instance);
+        if (channel.EventLoop.InEventLoop) ApplyReading(channel);
+        else channel.EventLoop.Execute(static (component, channel) => ((Component)component).ApplyReading((IChannel)channel), this, channel);
+    }
+
+    /// <summary>
+    /// On the event loop, from the backlog as it is now: a pause and a resume asked for from two threads can arrive
+    /// in either order, and deciding from the request would leave reading off for good if the pause came last.
+    /// </summary>
+    private void ApplyReading(IChannel channel)
+    {
+        int depth = dispatcher.Depth;
+        bool reading = channel.Configuration.AutoRead;
+        if (reading && depth > dispatcher.HighWater)
+        {
+            channel.Configuration.AutoRead = false;
+        }
+        else if (!reading && depth <= dispatcher.HighWater)
+        {
+            // A backlog that rose again past the mark stays paused; its next fall to half asks again.
+            channel.Configuration.AutoRead = true;
+            channel.Pipeline.FireUserEventTriggered(ResumeFraming.Instance);
+        }
     }
 
     /// <summary>The observer of one connection attempt; callbacks from an attempt that is no longer current are ignored.</summary>

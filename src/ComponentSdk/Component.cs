@@ -66,7 +66,7 @@ public partial class Component : IAsyncDisposable
         queue = new OutgoingQueue(options.MaxQueuedStanzas);
         if (options.AcknowledgedDelivery == true) delivery = new DeliveryTracker();
         if (options.DuplicateWindow is > 0 and int window) duplicates = new DuplicateFilter(window);
-        dispatcher = new Dispatcher(ProcessAsync, options.MaxInboundBacklog, SetReading);
+        dispatcher = new Dispatcher(ProcessAsync, options.MaxInboundBacklog, UpdateReading);
         RegisterBuiltInResponders();
     }
 

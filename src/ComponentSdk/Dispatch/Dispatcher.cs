@@ -11,17 +11,21 @@ internal sealed class Dispatcher
 {
     private readonly Channel<DispatchItem> work = Channel.CreateUnbounded<DispatchItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<DispatchItem, ValueTask> process;
-    private readonly Action<bool> setReading;
+    private readonly Action backlogCrossedMark;
     private readonly Task loop;
     private int depth;
 
     /// <param name="process">Handles one item; exceptions are the caller's to catch.</param>
-    /// <param name="highWater">Above this many waiting items <paramref name="setReading"/>(false) is called; at half of it, (true).</param>
-    /// <param name="setReading">Turns reading from the connection off and on.</param>
-    public Dispatcher(Func<DispatchItem, ValueTask> process, int highWater, Action<bool> setReading)
+    /// <param name="highWater">Above this many waiting items reading should stop; at half of it, start again.</param>
+    /// <param name="backlogCrossedMark">
+    /// Called, from whichever thread moved the depth, when it rises above <paramref name="highWater"/> or falls to half
+    /// of it. Crossings seen on different threads can be reported out of order, so the callee decides from
+    /// <see cref="Depth"/> at the time it acts rather than from which mark was crossed.
+    /// </param>
+    public Dispatcher(Func<DispatchItem, ValueTask> process, int highWater, Action backlogCrossedMark)
     {
         this.process = process;
-        this.setReading = setReading;
+        this.backlogCrossedMark = backlogCrossedMark;
         HighWater = highWater;
         LowWater = Math.Max(0, highWater / 2);
         loop = Task.Run(RunAsync);
@@ -40,7 +44,7 @@ internal sealed class Dispatcher
     public bool Post(DispatchItem item)
     {
         if (!work.Writer.TryWrite(item)) return false;
-        if (Interlocked.Increment(ref depth) == HighWater + 1) setReading(false);
+        if (Interlocked.Increment(ref depth) == HighWater + 1) backlogCrossedMark();
         return true;
     }
 
@@ -55,7 +59,7 @@ internal sealed class Dispatcher
             {
                 ValueTask pending = process(item);
                 if (!pending.IsCompletedSuccessfully) await pending.ConfigureAwait(false);
-                if (Interlocked.Decrement(ref depth) == LowWater) setReading(true);
+                if (Interlocked.Decrement(ref depth) == LowWater) backlogCrossedMark();
             }
         }
     }

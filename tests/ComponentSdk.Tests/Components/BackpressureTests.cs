@@ -139,4 +139,20 @@ public class BackpressureTests : RouterFixture
         await component.WaitForMessagesAsync(Count, TimeSpan.FromSeconds(30));
         Assert.That(component.Messages.Select(m => (int)m.Element("body")!), Is.EqualTo(Enumerable.Range(0, Count)), "nothing lost, in order");
     }
+
+    [Test]
+    public async Task ReadingNeverStaysPausedWhenTheBacklogCrossesItsMarksConstantly(CancellationToken cancellationToken)
+    {
+        // With a backlog of two, pause and resume are asked for thousands of times from the event loop and the
+        // handler thread at once; deciding from the request instead of the backlog once left reading off for good.
+        const int Count = 50_000;
+        await using TestComponent component = await ConnectedAsync(configure: o => o.MaxInboundBacklog = 2);
+        for (int i = 0; i < Count; i++)
+        {
+            _ = Router.SendAsync(new XElement("message", new XAttribute("from", "user@localhost/r"), new XAttribute("to", "echo.localhost"),
+                new XElement("body", i)));
+        }
+        await component.WaitForMessagesAsync(Count, TimeSpan.FromSeconds(60));
+        Assert.That(component.Messages.Select(m => (int)m.Element("body")!), Is.EqualTo(Enumerable.Range(0, Count)), "nothing lost, in order");
+    }
 }
