@@ -13,17 +13,17 @@ namespace Echo;
 /// </summary>
 public sealed class EchoComponent(ConnectionOptions options, ILogger<EchoComponent> logger) : Component(options, logger)
 {
-    private bool IsUser => Options.ConnectionType is ConnectionType.Client or ConnectionType.Legacy;
+    private readonly bool isUser = options.ConnectionType is ConnectionType.Client or ConnectionType.Legacy;
 
     protected override ValueTask OnReadyAsync(CancellationToken cancellationToken) =>
-        IsUser ? SendAsync(new XElement("presence"), cancellationToken) : ValueTask.CompletedTask;
+        isUser ? SendAsync(new XElement("presence"), cancellationToken) : ValueTask.CompletedTask;
 
     protected override ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
     {
         if (message.Element("body") is not { } body || message.Type() is "error" or "groupchat" || message.From() is not { } sender)
             return ValueTask.CompletedTask;
         var echo = new XElement("message", new XAttribute("to", sender), new XElement("body", body.Value));
-        if (!IsUser && message.To() is { } to) echo.SetAttributeValue("from", to);
+        if (!isUser && message.To() is { } to) echo.SetAttributeValue("from", to);
         if (message.Id() is { } id) echo.SetAttributeValue("id", id);
         if (message.Type() is { } type) echo.SetAttributeValue("type", type);
         return SendAsync(echo, cancellationToken);

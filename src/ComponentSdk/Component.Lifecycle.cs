@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Xml.Linq;
+using ComponentSdk.Diagnostics;
 using ComponentSdk.Protocols.Accept;
 using ComponentSdk.Protocols.Client;
 using ComponentSdk.Protocols.Jabberd2;
@@ -42,6 +44,7 @@ public partial class Component
 
             var attempt = new Session(this);
             lock (gate) session = attempt;
+            using Activity? activity = StartConnectActivity(fromRetry);
             PostStatus(ConnectionStatus.Connect);
             PostStatus(ConnectionStatus.Connecting, detail: $"{this.host}:{this.port}");
             try
@@ -56,16 +59,19 @@ public partial class Component
                     if (session == attempt) session = null;
                 }
                 PostStatus(ConnectionStatus.ConnectFail, error: failure);
+                activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
                 throw failure;
             }
 
             try
             {
                 await attempt.Negotiated.WaitAsync(cancellationToken).ConfigureAwait(false);
+                activity?.SetTag("xmpp.jid", Jid?.ToString());
             }
-            catch (OperationCanceledException)
+            catch (Exception ex)
             {
-                attempt.Connection.Channel?.CloseAsync();
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                if (ex is OperationCanceledException) attempt.Connection.Channel?.CloseAsync();
                 throw;
             }
         }
@@ -73,6 +79,19 @@ public partial class Component
         {
             lifecycle.Release();
         }
+    }
+
+    /// <summary>A span covering one connection attempt, from the TCP connect to ready (or failure).</summary>
+    private Activity? StartConnectActivity(bool fromRetry)
+    {
+        Activity? activity = ComponentTelemetry.Source.StartActivity("xmpp.connect", ActivityKind.Client);
+        if (activity is null) return null;
+        activity.SetTag(ComponentTelemetry.ConnectionTag, options.DisplayName);
+        activity.SetTag("server.address", host);
+        activity.SetTag("server.port", port);
+        activity.SetTag("xmpp.connection_type", options.ConnectionType.ToString());
+        activity.SetTag("xmpp.reconnect", fromRetry);
+        return activity;
     }
 
     /// <summary>The same as <see cref="ConnectAsync(string?, int?, CancellationToken)"/> (PCJ's <c>reconnect</c>).</summary>

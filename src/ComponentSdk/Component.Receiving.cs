@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Xml.Linq;
+using ComponentSdk.Diagnostics;
 using ComponentSdk.Dispatch;
 using ComponentSdk.Protocols.Jabberd2;
 using ComponentSdk.Transport;
@@ -11,6 +13,8 @@ public partial class Component
     private static readonly XNamespace Ping = "urn:xmpp:ping";
     private static readonly XNamespace Version = "jabber:iq:version";
     private static readonly XNamespace DiscoInfo = "http://jabber.org/protocol/disco#info";
+    private static readonly XNamespace DiscoItems = "http://jabber.org/protocol/disco#items";
+    private static readonly XNamespace Time = "urn:xmpp:time";
 
     /// <summary>Called (through the dispatcher) each time the connection becomes ready, after <see cref="ConnectionStatus.Ready"/>.</summary>
     protected virtual ValueTask OnReadyAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
@@ -67,8 +71,36 @@ public partial class Component
     /// <summary>The identity given in disco#info answers: category, type and name (XEP-0030).</summary>
     protected virtual (string Category, string Type, string Name) DiscoIdentity => ("component", "generic", options.DisplayName);
 
+    /// <summary>
+    /// The items listed in disco#items answers (XEP-0030): JID, optional node and name. None by default; a component
+    /// that hosts rooms, users or nodes lists them here. Asked for each request, so it may change over time.
+    /// </summary>
+    protected virtual IEnumerable<(string Jid, string? Node, string? Name)> DiscoItemsFor(XElement request) => [];
+
+    /// <summary>The clock XEP-0202 time answers read; a test can replace it.</summary>
+    protected virtual TimeProvider Clock => TimeProvider.System;
+
     private void RegisterBuiltInResponders()
     {
+        HandleIq("get", Time + "time", (iq, _) =>
+        {
+            DateTimeOffset now = Clock.GetLocalNow();
+            string offset = now.Offset == TimeSpan.Zero ? "Z" : now.ToString("zzz", CultureInfo.InvariantCulture);
+            return ValueTask.FromResult<XElement?>(iq.ResultFor(new XElement(Time + "time",
+                new XElement(Time + "tzo", offset),
+                new XElement(Time + "utc", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)))));
+        });
+        HandleIq("get", DiscoItems + "query", (iq, _) =>
+        {
+            string? node = iq.Elements().First().Attribute("node")?.Value;
+            var query = new XElement(DiscoItems + "query", node is null ? null : new XAttribute("node", node));
+            foreach ((string jid, string? itemNode, string? name) in DiscoItemsFor(iq))
+            {
+                query.Add(new XElement(DiscoItems + "item", new XAttribute("jid", jid),
+                    itemNode is null ? null : new XAttribute("node", itemNode), name is null ? null : new XAttribute("name", name)));
+            }
+            return ValueTask.FromResult<XElement?>(iq.ResultFor(query));
+        });
         HandleIq("get", Ping + "ping", (iq, _) => ValueTask.FromResult<XElement?>(iq.ResultFor()));
         HandleIq("get", Version + "query", (iq, _) => ValueTask.FromResult<XElement?>(iq.ResultFor(
             new XElement(Version + "query", new XElement(Version + "name", SoftwareName), new XElement(Version + "version", SoftwareVersion)))));
@@ -95,6 +127,7 @@ public partial class Component
     /// <summary>On the event loop: a reply completes its request at once; everything else goes to the dispatcher.</summary>
     private void OnInbound(XElement stanza)
     {
+        ComponentTelemetry.StanzasReceived.Add(1, telemetryTag);
         if (stanza.Annotation<RouteEnvelope>() is { } envelope)
         {
             if (envelope.Error is int code)
@@ -200,6 +233,18 @@ public partial class Component
 
     private void PostStatus(ConnectionStatusEventArgs status)
     {
+        switch (status.Status)
+        {
+            case ConnectionStatus.AuthFail:
+                ComponentTelemetry.AuthFailures.Add(1, telemetryTag);
+                break;
+            case ConnectionStatus.ReconnectScheduled:
+                ComponentTelemetry.Reconnects.Add(1, telemetryTag);
+                break;
+            case ConnectionStatus.StreamError or ConnectionStatus.StreamErrorSent:
+                ComponentTelemetry.StreamErrors.Add(1, telemetryTag);
+                break;
+        }
         if (!dispatcher.Post(DispatchItem.ForStatus(status))) RaiseStatus(status);
     }
 

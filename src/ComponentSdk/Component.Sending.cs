@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Xml.Linq;
+using ComponentSdk.Diagnostics;
 using ComponentSdk.Dispatch;
 using ComponentSdk.Transport;
 using ComponentSdk.Xml;
@@ -126,19 +128,34 @@ public partial class Component
         if (wait <= TimeSpan.Zero && wait != Timeout.InfiniteTimeSpan) throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be positive.");
 
         (string id, Task<XElement> reply) = pending.Register(request);
+        using Activity? activity = ComponentTelemetry.Source.StartActivity("xmpp.request", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag(ComponentTelemetry.ConnectionTag, options.DisplayName);
+            activity.SetTag("xmpp.stanza", request.Name.LocalName);
+            activity.SetTag("xmpp.id", id);
+            activity.SetTag("xmpp.to", request.To());
+        }
+        long started = Stopwatch.GetTimestamp();
         try
         {
             if (RaiseElementEvents) PostStatus(ConnectionStatus.RequestStart, request);
             await SendAsync(request, cancellationToken).ConfigureAwait(false);
-            return await reply.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            XElement answer = await reply.WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("xmpp.type", answer.Type());
+            if (answer.Type() == "error") activity?.SetStatus(ActivityStatusCode.Error, answer.ErrorCondition());
+            return answer;
         }
-        catch (TimeoutException ex) when (ex is not RequestTimeoutException)
+        catch (Exception ex)
         {
-            throw new RequestTimeoutException(id, wait);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            if (ex is TimeoutException and not RequestTimeoutException) throw new RequestTimeoutException(id, wait);
+            throw;
         }
         finally
         {
             pending.Forget(id);
+            ComponentTelemetry.RequestDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, telemetryTag);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Xml.Linq;
+using ComponentSdk.Diagnostics;
 using ComponentSdk.Dispatch;
 using ComponentSdk.Transport;
 using ComponentSdk.Xml;
@@ -32,6 +33,7 @@ public partial class Component : IAsyncDisposable
     private readonly IEventLoopGroup eventLoops;
     private readonly Dispatcher dispatcher;
     private readonly PendingRequests pending = new();
+    private readonly KeyValuePair<string, object?> telemetryTag;
     private readonly FilterRegistry filters = new();
     private readonly OutgoingQueue queue;
     private readonly IqRouter iqRouter = new();
@@ -68,12 +70,14 @@ public partial class Component : IAsyncDisposable
         if (options.DuplicateWindow is > 0 and int window) duplicates = new DuplicateFilter(window);
         dispatcher = new Dispatcher(ProcessAsync, options.MaxInboundBacklog, UpdateReading);
         RegisterBuiltInResponders();
+        telemetryTag = ComponentTelemetry.Tag(options.DisplayName);
+        ComponentTelemetry.Register(this, options.DisplayName);
     }
 
     /// <summary>Raised for every step of the connection (PCJ's status events), in order, off the network thread.</summary>
     public event EventHandler<ConnectionStatusEventArgs>? StatusChanged;
 
-    /// <summary>A copy of the options this component was created with.</summary>
+    /// <summary>A copy of the options this component was created with (a new copy on each call: read it once, not per stanza).</summary>
     public ConnectionOptions Options => options.Clone();
 
     /// <summary>True while stanzas can be sent and received.</summary>
@@ -118,6 +122,10 @@ public partial class Component : IAsyncDisposable
     /// <summary>Received stanzas waiting for the handlers (reading pauses above <see cref="ConnectionOptions.MaxInboundBacklog"/>).</summary>
     internal int InboundBacklog => dispatcher.Depth;
 
+    internal int QueuedCount => queue.Count;
+
+    internal int PendingCount => pending.Count;
+
     /// <summary>A snapshot of the outgoing queue, oldest first.</summary>
     public IReadOnlyList<XElement> QueuedStanzas => queue.Snapshot();
 
@@ -146,6 +154,7 @@ public partial class Component : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        ComponentTelemetry.Unregister(this);
         StopReconnecting();
         try
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Xml.Linq;
+using ComponentSdk.Diagnostics;
 using ComponentSdk.Dispatch;
 using DotNetty.Transport.Channels;
 
@@ -21,6 +22,7 @@ internal sealed class OutboundPump
     private readonly int highWater;
     private readonly int lowWater;
     private readonly RoomSignal room = new();
+    private readonly KeyValuePair<string, object?> tag;
     private int scheduled;
     private int count;
 
@@ -31,6 +33,7 @@ internal sealed class OutboundPump
         highWater = connection.Options.MaxOutboundBacklog;
         lowWater = highWater / 2;
         drain = Drain;
+        tag = ComponentTelemetry.Tag(connection.Options.DisplayName);
         connection.WritabilityChanged = Schedule;
     }
 
@@ -75,15 +78,17 @@ internal sealed class OutboundPump
     {
         Volatile.Write(ref scheduled, 0);
         if (!channel.Active) return; // left for TakeUnsent
-        bool wrote = false;
+        int wrote = 0;
         while (channel.IsWritable && queue.TryDequeue(out XElement? stanza))
         {
             Task write = channel.WriteAsync(stanza);
             if (write.IsFaulted) Log.WriteFailed(connection.Logger, write.Exception!.GetBaseException(), connection.Options.DisplayName);
             if (Interlocked.Decrement(ref count) == lowWater) ReleaseWaiters();
-            wrote = true;
+            wrote++;
         }
-        if (wrote) channel.Flush();
+        if (wrote == 0) return;
+        channel.Flush();
+        ComponentTelemetry.StanzasSent.Add(wrote, tag);
         // Not writable: the rest waits for the writability change, which schedules the next drain.
     }
 

@@ -12,6 +12,9 @@ public static class PipelineNames
     /// <summary>The <see cref="Xml.StanzaFramer"/>.</summary>
     public const string Framer = "framer";
 
+    /// <summary>The <see cref="ByteMeter"/> in front of the framer.</summary>
+    public const string Bytes = "bytes";
+
     /// <summary>The <see cref="Xml.XmlStanzaCodec"/>.</summary>
     public const string Codec = "codec";
 

@@ -48,7 +48,39 @@ public class HandlerTests : RouterFixture
         XNamespace info = "http://jabber.org/protocol/disco#info";
         Assert.That(disco.Descendants(info + "identity").Single().Attribute("category")?.Value, Is.EqualTo("component"));
         Assert.That(disco.Descendants(info + "feature").Select(f => f.Attribute("var")?.Value),
-            Is.SupersetOf(new[] { "http://jabber.org/protocol/disco#info", "urn:xmpp:ping", "jabber:iq:version" }));
+            Is.SupersetOf(new[] { "http://jabber.org/protocol/disco#info", "http://jabber.org/protocol/disco#items", "urn:xmpp:ping", "jabber:iq:version", "urn:xmpp:time" }));
+    }
+
+    [Test]
+    public async Task TimeIsAnsweredInXep0202Format(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync();
+        await Router.SendAsync(Iq("get", XName.Get("time", "urn:xmpp:time"), "t1"));
+        XElement reply = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        XNamespace time = "urn:xmpp:time";
+        Assert.That(reply.Type(), Is.EqualTo("result"));
+        string utc = reply.Descendants(time + "utc").Single().Value;
+        Assert.That(utc, Does.Match(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$"));
+        Assert.That(DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
+        Assert.That(reply.Descendants(time + "tzo").Single().Value, Does.Match(@"^(Z|[+-]\d{2}:\d{2})$"));
+    }
+
+    [Test]
+    public async Task DiscoItemsListsWhatTheComponentOffers(CancellationToken cancellationToken)
+    {
+        await using var component = new RoomsComponent(Router.OptionsFor("echo.localhost"));
+        await component.ConnectAsync(cancellationToken);
+        await Router.SendAsync(Iq("get", XName.Get("query", "http://jabber.org/protocol/disco#items"), "i1"));
+        XElement reply = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        XNamespace items = "http://jabber.org/protocol/disco#items";
+        Assert.That(reply.Descendants(items + "item").Select(i => (i.Attribute("jid")?.Value, i.Attribute("name")?.Value)),
+            Is.EqualTo(new[] { ("lobby@echo.localhost", "Lobby"), ("dev@echo.localhost", "Developers") }));
+    }
+
+    private sealed class RoomsComponent(ConnectionOptions options) : Component(options)
+    {
+        protected override IEnumerable<(string Jid, string? Node, string? Name)> DiscoItemsFor(XElement request) =>
+            [("lobby@echo.localhost", null, "Lobby"), ("dev@echo.localhost", null, "Developers")];
     }
 
     [Test]
