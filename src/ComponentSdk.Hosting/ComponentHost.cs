@@ -12,11 +12,18 @@ public static class ComponentHost
     /// command line (<c>--Component:Host=...</c>), the environment (<c>Component__Host=...</c>) and appsettings.json
     /// beside the program, logs to the console, connects the component, and on Ctrl-C or SIGTERM ends its stream
     /// with <c>&lt;/stream:stream&gt;</c>. Returns the process exit code (<see cref="ComponentExitCode"/>); on bad
-    /// options or a refused login it writes a one-line reason to standard error.
+    /// options or a refused login it writes a one-line reason to standard error. <c>--help</c> lists every key with its
+    /// default and exits.
     /// </summary>
     public static async Task<int> RunAsync<TComponent>(string[] args, Action<HostApplicationBuilder>? configure = null)
         where TComponent : Component
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (OptionsHelp.IsRequested(args))
+        {
+            await Console.Out.WriteAsync(OptionsHelp.Build(System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name ?? typeof(TComponent).Assembly.GetName().Name ?? "component")).ConfigureAwait(false);
+            return ComponentExitCode.Success;
+        }
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = args,

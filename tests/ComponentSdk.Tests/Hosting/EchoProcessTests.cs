@@ -72,6 +72,21 @@ public class EchoProcessTests
     }
 
     [Test]
+    public async Task HelpListsEveryKeyWithItsDefaultAndDescriptionAndExitsZero(CancellationToken cancellationToken)
+    {
+        using EchoProcess echo = EchoProcess.Start(["--help", "--Component:Password=hunter2"]);
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
+        string help = echo.Output;
+        Assert.That(help, Does.StartWith("Usage: Echo [--Component:Key=Value ...]"));
+        foreach (string key in new[] { "Host", "Port", "Hostname", "Password", "ConnectionType", "AcknowledgedDelivery", "Reconnect:MaxDelay", "PingInterval", "Tls" })
+            Assert.That(help, Does.Contain("Component:" + key + " "), key);
+        Assert.That(help, Does.Match(@"Component:ShutdownTimeout\s+00:00:05\s+How long"), "default and the first sentence of its documentation");
+        Assert.That(help, Does.Match(@"Component:Password\s+\(secret\)"));
+        Assert.That(help, Does.Not.Contain("CertificateValidation"), "code-only options are not configuration keys");
+        Assert.That(help + echo.Errors, Does.Not.Contain("hunter2"));
+    }
+
+    [Test]
     public async Task TheEnvironmentConfiguresItToo(CancellationToken cancellationToken)
     {
         using EchoProcess echo = EchoProcess.Start([], new Dictionary<string, string>
