@@ -7,13 +7,15 @@ namespace ComponentSdk.Hosting;
 
 /// <summary>
 /// Connects the component when the host starts and ends its stream cleanly when the host stops. When the connection
-/// cannot be made or is refused, it logs one line, sets the process exit code and stops the application.
+/// cannot be made or is refused, it logs one line, sets the process exit code and stops the application. Its options are
+/// the named options of its configuration section.
 /// </summary>
 internal sealed partial class ComponentHostedService<TComponent>(
-    IServiceProvider services, IOptions<ConnectionOptions> options, ComponentRegistry registry, IHostApplicationLifetime lifetime,
-    ILogger<ComponentHostedService<TComponent>> logger)
+    IServiceProvider services, IOptionsMonitor<ConnectionOptions> monitor, ComponentRegistry registry, IHostApplicationLifetime lifetime,
+    ILogger<ComponentHostedService<TComponent>> logger, string sectionName)
     : BackgroundService where TComponent : Component
 {
+    private readonly ConnectionOptions options = monitor.Get(sectionName);
     private TComponent? component;
 
     /// <summary>The component, once created.</summary>
@@ -21,12 +23,13 @@ internal sealed partial class ComponentHostedService<TComponent>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ConnectionOptions connection = options.Value.Clone();
+        ConnectionOptions connection = options.Clone();
         // A hosted component runs unattended: it comes back by itself, and what it sent is neither lost nor left
         // waiting in the queue, unless the configuration says otherwise.
         connection.Reconnect.Enabled ??= true;
         connection.AcknowledgedDelivery ??= true;
         connection.PurgeQueueOnReady ??= true;
+        connection.DuplicateWindow ??= 10_000;
         component = ActivatorUtilities.CreateInstance<TComponent>(services, connection);
         registry.Add(component);
         try
@@ -56,8 +59,8 @@ internal sealed partial class ComponentHostedService<TComponent>(
     private void Fail(int exitCode, Exception error)
     {
         Environment.ExitCode = exitCode;
-        registry.Failure ??= $"{options.Value.DisplayName}: {error.Message}";
-        LogFailed(logger, options.Value.DisplayName, error.Message);
+        registry.Failure ??= $"{options.DisplayName}: {error.Message}";
+        LogFailed(logger, options.DisplayName, error.Message);
         lifetime.StopApplication();
     }
 

@@ -14,17 +14,21 @@ public static class ComponentServiceCollectionExtensions
     /// configuration section <paramref name="sectionName"/> and validated when the host starts (the failures name
     /// the keys, for example <c>Component:Port must be between 1 and 65535</c>). The component is created with
     /// <see cref="ActivatorUtilities"/>: its constructor takes the options and anything else from the container.
+    /// Call it once per component, each with its own section, to run several in one process (or twice with the same
+    /// section for two connections of one domain where the server balances between them); the options are named
+    /// options under the section's name (<c>IOptionsMonitor&lt;ConnectionOptions&gt;.Get("Component")</c>).
     /// </summary>
     public static IServiceCollection AddXmppComponent<TComponent>(this IServiceCollection services, IConfiguration configuration, string sectionName = ConnectionOptions.SectionName)
         where TComponent : Component
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ConnectionOptions>().Bind(configuration.GetSection(sectionName)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ConnectionOptions>>(new ConnectionOptionsValidator(sectionName));
+        ArgumentException.ThrowIfNullOrEmpty(sectionName);
+        services.AddOptions<ConnectionOptions>(sectionName).Bind(configuration.GetSection(sectionName)).ValidateOnStart();
+        if (!services.Any(d => d.ImplementationInstance is ConnectionOptionsValidator v && v.SectionName == sectionName))
+            services.AddSingleton<IValidateOptions<ConnectionOptions>>(new ConnectionOptionsValidator(sectionName));
         services.TryAddSingleton<ComponentRegistry>();
-        services.AddSingleton<ComponentHostedService<TComponent>>();
-        services.AddHostedService(sp => sp.GetRequiredService<ComponentHostedService<TComponent>>());
+        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<ComponentHostedService<TComponent>>(sp, sectionName));
         return services;
     }
 }

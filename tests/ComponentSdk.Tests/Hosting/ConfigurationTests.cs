@@ -16,7 +16,7 @@ public class ConfigurationTests
         builder.Configuration.AddCommandLine(args);
         builder.Services.AddXmppComponent<Component>(builder.Configuration);
         using IHost host = builder.Build();
-        return host.Services.GetRequiredService<IOptions<ConnectionOptions>>().Value;
+        return host.Services.GetRequiredService<IOptionsMonitor<ConnectionOptions>>().Get(ConnectionOptions.SectionName);
     }
 
     [Test]
@@ -78,6 +78,7 @@ public class ConfigurationTests
             settings["Component:Reconnect:Enabled"] = configured;
             settings["Component:AcknowledgedDelivery"] = configured;
             settings["Component:PurgeQueueOnReady"] = configured;
+            settings["Component:DuplicateWindow"] = "0";
         }
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -91,10 +92,58 @@ public class ConfigurationTests
             Assert.That(used.Reconnect.Enabled, Is.EqualTo(expected));
             Assert.That(used.AcknowledgedDelivery, Is.EqualTo(expected));
             Assert.That(used.PurgeQueueOnReady, Is.EqualTo(expected));
+            Assert.That(used.DuplicateWindow, Is.EqualTo(expected ? 10_000 : 0));
         }
         finally
         {
             await host.StopAsync();
         }
+    }
+
+    [Test]
+    public async Task SeveralComponentsRunInOneHostEachFromItsOwnSection()
+    {
+        await using LoopbackRouter router = await LoopbackRouter.StartAsync();
+        router.AddComponent("echo.localhost", "secret");
+        router.AddComponent("echo2.localhost", "secret2");
+        string port = router.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Echo:Host"] = router.Host, ["Echo:Port"] = port, ["Echo:Hostname"] = "echo.localhost", ["Echo:Password"] = "secret",
+            ["Other:Host"] = router.Host, ["Other:Port"] = port, ["Other:Hostname"] = "echo2.localhost", ["Other:Password"] = "secret2",
+        });
+        builder.Services.AddXmppComponent<Component>(builder.Configuration, "Echo");
+        builder.Services.AddXmppComponent<Component>(builder.Configuration, "Other");
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        try
+        {
+            await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(10));
+            await router.WaitForComponentAsync("echo2.localhost", TimeSpan.FromSeconds(10));
+            IReadOnlyList<Component> components = host.Services.GetRequiredService<ComponentRegistry>().Components;
+            Assert.That(components.Select(c => c.Options.Hostname).Order(), Is.EqualTo(new[] { "echo.localhost", "echo2.localhost" }));
+            await ComponentSdk.Tests.Support.TestComponent.Until(() => components.All(c => c.IsReady), null, "each ready on its own connection");
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Test]
+    public async Task OneBadSectionIsReportedUnderItsOwnName()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Echo:Host"] = "127.0.0.1", ["Echo:Port"] = "5347", ["Echo:Hostname"] = "echo.localhost", ["Echo:Password"] = "secret",
+            ["Other:Host"] = "127.0.0.1", ["Other:Port"] = "99999", ["Other:Hostname"] = "echo2.localhost", ["Other:Password"] = "secret2",
+        });
+        builder.Services.AddXmppComponent<Component>(builder.Configuration, "Echo");
+        builder.Services.AddXmppComponent<Component>(builder.Configuration, "Other");
+        using IHost host = builder.Build();
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.That(error!.Failures, Is.EqualTo(new[] { "Other:Port must be between 1 and 65535, not 99999." }));
     }
 }
