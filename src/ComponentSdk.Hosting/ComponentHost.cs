@@ -34,15 +34,12 @@ public static class ComponentHost
 
         using IHost host = builder.Build();
         ComponentRegistry registry = host.Services.GetRequiredService<ComponentRegistry>();
-        try
+        if (StartupValidation.Failures(host.Services) is { Count: > 0 } failures)
         {
-            await host.RunAsync().ConfigureAwait(false);
-        }
-        catch (OptionsValidationException ex)
-        {
-            await Console.Error.WriteLineAsync("error: invalid options: " + string.Join(" ", ex.Failures)).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("error: invalid options: " + string.Join(" ", failures)).ConfigureAwait(false);
             return ComponentExitCode.InvalidOptions;
         }
+        await host.RunAsync().ConfigureAwait(false);
         if (registry.Failure is { } failure)
         {
             await Console.Error.WriteLineAsync("error: " + failure).ConfigureAwait(false);

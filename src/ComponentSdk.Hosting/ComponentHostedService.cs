@@ -15,15 +15,17 @@ internal sealed partial class ComponentHostedService<TComponent>(
     ILogger<ComponentHostedService<TComponent>> logger, string sectionName)
     : BackgroundService where TComponent : Component
 {
-    private readonly ConnectionOptions options = monitor.Get(sectionName);
     private TComponent? component;
+
+    /// <summary>Read when first needed: by then the host has validated them, with messages naming the keys.</summary>
+    private ConnectionOptions Options => monitor.Get(sectionName);
 
     /// <summary>The component, once created.</summary>
     public TComponent? Component => component;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        ConnectionOptions connection = options.Clone();
+        ConnectionOptions connection = Options.Clone();
         // A hosted component runs unattended: it comes back by itself, and what it sent is neither lost nor left
         // waiting in the queue, unless the configuration says otherwise.
         connection.Reconnect.Enabled ??= true;
@@ -59,8 +61,8 @@ internal sealed partial class ComponentHostedService<TComponent>(
     private void Fail(int exitCode, Exception error)
     {
         Environment.ExitCode = exitCode;
-        registry.Failure ??= $"{options.DisplayName}: {error.Message}";
-        LogFailed(logger, options.DisplayName, error.Message);
+        registry.Failure ??= $"{Options.DisplayName}: {error.Message}";
+        LogFailed(logger, Options.DisplayName, error.Message);
         lifetime.StopApplication();
     }
 

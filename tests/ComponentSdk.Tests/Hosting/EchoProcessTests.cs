@@ -69,6 +69,7 @@ public class EchoProcessTests
         using EchoProcess echo = EchoProcess.Start(["--Component:Port=0", "--Component:Hostname=echo.localhost"]);
         Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
         Assert.That(echo.Errors.Split('\n').Last(l => l.Length > 0), Does.StartWith("error: invalid options: ").And.Contain("Component:Port is required").And.Contain("Component:Password is required"));
+        Assert.That(echo.Output + echo.Errors, Does.Not.Contain(" at "), "one line, no stack trace");
     }
 
     [Test]
