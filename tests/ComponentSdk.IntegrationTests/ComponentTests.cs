@@ -88,10 +88,23 @@ public class ComponentTests(string serverName)
         }
         else
         {
-            // ejabberd accepts both and spreads the domain's traffic over them.
+            // ejabberd accepts both and spreads the domain's traffic over them: each connection has its own status,
+            // and together they receive every message exactly once.
             await second.ConnectAsync(cancellationToken);
             await Task.Delay(300, cancellationToken);
             Assert.That(first.IsReady && second.IsReady, Is.True);
+            await using var sender = new Peer(Server.Component("echo2.localhost", "secret2"));
+            await sender.ConnectAsync(cancellationToken);
+            const int count = 200;
+            for (int i = 0; i < count; i++)
+            {
+                await sender.SendAsync(new XElement("message", new XAttribute("from", $"user{i}@echo2.localhost"), new XAttribute("to", $"bot{i}@echo.localhost"),
+                    new XAttribute("id", $"lb{i}"), new XElement("body", i)), cancellationToken);
+            }
+            await TestWait.UntilAsync(() => first.Messages.Count + second.Messages.Count >= count, "every message reached one of the two", TimeSpan.FromSeconds(20));
+            await Task.Delay(300, cancellationToken);
+            TestContext.Out.WriteLine($"ejabberd spread {count} messages as {first.Messages.Count} + {second.Messages.Count}");
+            Assert.That(first.Messages.Concat(second.Messages).Select(m => m.Id()).Order(), Is.EqualTo(Enumerable.Range(0, count).Select(i => $"lb{i}").Order()), "each exactly once");
         }
     }
 
