@@ -13,14 +13,11 @@ namespace ComponentSdk.Protocols.Client;
 /// configured; a conflict is retried once with a server-generated resource, RFC 6120 §7.7.2.2), and the session
 /// (RFC 3921) only when offered and not optional.
 /// </summary>
-internal sealed class ClientNegotiation(ConnectionContext connection) : StreamNegotiation(connection)
+internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStreamNegotiation(connection)
 {
-    private static readonly XNamespace Sasl = Namespaces.Sasl;
     private static readonly XNamespace Bind = Namespaces.Bind;
     private static readonly XNamespace Session = Namespaces.Session;
 
-    private SaslExchange? sasl;
-    private bool authenticated;
     private bool sessionWanted;
     private string? bindId;
     private string? sessionId;
@@ -30,9 +27,10 @@ internal sealed class ClientNegotiation(ConnectionContext connection) : StreamNe
 
     protected override void OnFeatures(IChannelHandlerContext context, StreamFeatures features)
     {
-        if (!authenticated)
+        if (!Authenticated)
         {
-            StartSasl(context, features);
+            IReadOnlyDictionary<string, byte[]>? bindings = Connection.TlsEstablished && Connection.Tls is { } tls ? tls.ChannelBindings() : null;
+            StartSasl(context, features, Credentials(bindings, features.ChannelBindingTypes), "server");
             return;
         }
         sessionWanted = features.SessionEstablishment && !features.SessionOptional;
@@ -47,63 +45,11 @@ internal sealed class ClientNegotiation(ConnectionContext connection) : StreamNe
 
     protected override void OnOtherElement(IChannelHandlerContext context, XElement element)
     {
-        if (element.Name.Namespace == Sasl && sasl is not null)
-        {
-            OnSasl(context, element);
-        }
-        else if (element.Name.LocalName == "iq" && element.Id() is { } id)
+        if (TryHandleSasl(context, element)) return;
+        if (element.Name.LocalName == "iq" && element.Id() is { } id)
         {
             if (id == bindId) OnBindResult(context, element);
             else if (id == sessionId) OnSessionResult(context, element);
-        }
-    }
-
-    private void StartSasl(IChannelHandlerContext context, StreamFeatures features)
-    {
-        ConnectionOptions options = Connection.Options;
-        var credentials = new SaslCredentials(options.Username!, options.Password!, options.Hostname)
-        {
-            Preference = options.SaslMechanisms?.ToList(),
-            TlsActive = Connection.TlsEstablished,
-            AllowPlaintextWithoutTls = options.AllowPlaintextWithoutTls,
-            Bindings = Connection.TlsEstablished && Connection.Tls is { } tls ? tls.ChannelBindings() : new Dictionary<string, byte[]>(),
-            ServerBindingTypes = features.ChannelBindingTypes,
-        };
-        ISaslMechanism? mechanism = SaslMechanismFactory.Choose(features.Mechanisms, credentials, out string reason);
-        if (mechanism is null)
-        {
-            Fail(context, new XmppAuthenticationException("invalid-mechanism", null, "Cannot log in: " + reason + "."), ConnectionStatus.AuthFail);
-            return;
-        }
-        sasl = new SaslExchange(mechanism);
-        Step = $"the server's answer to SASL {mechanism.Name}";
-        Connection.Status(ConnectionStatus.AuthNegotiate, detail: mechanism.Name);
-        Send(context, sasl.Auth());
-    }
-
-    private void OnSasl(IChannelHandlerContext context, XElement element)
-    {
-        try
-        {
-            switch (element.Name.LocalName)
-            {
-                case "challenge":
-                    Send(context, sasl!.Respond(element));
-                    return;
-                case "success":
-                    sasl!.Succeeded(element);
-                    authenticated = true;
-                    Connection.Status(ConnectionStatus.AuthSuccess, detail: sasl.MechanismName);
-                    RestartStream(context);
-                    return;
-                case "failure":
-                    Fail(context, sasl!.Refused(element), ConnectionStatus.AuthFail);
-                    return;
-            }
-        }
-        catch (SaslException ex)
-        {
-            Fail(context, sasl!.ServerNotVerified(ex), ConnectionStatus.AuthFail);
         }
     }
 

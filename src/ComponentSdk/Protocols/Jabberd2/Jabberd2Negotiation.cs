@@ -14,21 +14,18 @@ namespace ComponentSdk.Protocols.Jabberd2;
 /// one <c>&lt;bind name='...'/&gt;</c> per name once the (empty) features arrive. Nothing is bound or routed before
 /// authentication: the router would drop it silently. On success the <see cref="RouteCodec"/> takes over envelopes.
 /// </summary>
-internal sealed class Jabberd2Negotiation(ConnectionContext connection) : StreamNegotiation(connection)
+internal sealed class Jabberd2Negotiation(ConnectionContext connection) : SaslStreamNegotiation(connection)
 {
     private static readonly XNamespace Component = Namespaces.Jabberd2Component;
-    private static readonly XNamespace Sasl = Namespaces.Sasl;
 
     private readonly Dictionary<string, string> pendingBinds = new(StringComparer.Ordinal);
-    private SaslExchange? sasl;
-    private bool authenticated;
     private int ids;
 
     protected override void OnFeatures(IChannelHandlerContext context, StreamFeatures features)
     {
-        if (!authenticated)
+        if (!Authenticated)
         {
-            StartSasl(context, features);
+            StartSasl(context, features, Credentials(), "router");
             return;
         }
         Connection.Status(ConnectionStatus.BindNegotiate);
@@ -46,11 +43,7 @@ internal sealed class Jabberd2Negotiation(ConnectionContext connection) : Stream
 
     protected override void OnOtherElement(IChannelHandlerContext context, XElement element)
     {
-        if (element.Name.Namespace == Sasl && sasl is not null)
-        {
-            OnSasl(context, element);
-            return;
-        }
+        if (TryHandleSasl(context, element)) return;
         // The bind answer is the request echoed back (in the stream's namespace, so unqualified here) without its name.
         if (element.Name.LocalName == "bind" && element.Id() is { } id && pendingBinds.Remove(id, out string? name))
         {
@@ -67,51 +60,4 @@ internal sealed class Jabberd2Negotiation(ConnectionContext connection) : Stream
         }
     }
 
-    private void StartSasl(IChannelHandlerContext context, StreamFeatures features)
-    {
-        ConnectionOptions options = Connection.Options;
-        var credentials = new SaslCredentials(options.Username!, options.Password!, options.Hostname)
-        {
-            Preference = options.SaslMechanisms?.ToList(),
-            TlsActive = Connection.TlsEstablished,
-            AllowPlaintextWithoutTls = options.AllowPlaintextWithoutTls,
-        };
-        ISaslMechanism? mechanism = SaslMechanismFactory.Choose(features.Mechanisms, credentials, out string reason);
-        if (mechanism is null)
-        {
-            Fail(context, new XmppAuthenticationException("invalid-mechanism", null, "Cannot authenticate to the router: " + reason + "."), ConnectionStatus.AuthFail);
-            return;
-        }
-        sasl = new SaslExchange(mechanism);
-        Step = $"the router's answer to SASL {mechanism.Name}";
-        Connection.Status(ConnectionStatus.AuthNegotiate, detail: mechanism.Name);
-        Send(context, sasl.Auth());
-    }
-
-    private void OnSasl(IChannelHandlerContext context, XElement element)
-    {
-        try
-        {
-            switch (element.Name.LocalName)
-            {
-                case "challenge":
-                    Send(context, sasl!.Respond(element));
-                    break;
-                case "success":
-                    sasl!.Succeeded(element);
-                    authenticated = true;
-                    Connection.Status(ConnectionStatus.AuthSuccess, detail: sasl.MechanismName);
-                    RestartStream(context);
-                    break;
-                case "failure":
-                    // The router keeps the stream open after a failure; we give up rather than retry.
-                    Fail(context, sasl!.Refused(element), ConnectionStatus.AuthFail);
-                    break;
-            }
-        }
-        catch (SaslException ex)
-        {
-            Fail(context, sasl!.ServerNotVerified(ex), ConnectionStatus.AuthFail);
-        }
-    }
 }

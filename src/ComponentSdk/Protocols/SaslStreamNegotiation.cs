@@ -1,0 +1,83 @@
+using System.Xml.Linq;
+using ComponentSdk.Sasl;
+using ComponentSdk.Transport;
+using ComponentSdk.Xml;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk.Protocols;
+
+/// <summary>
+/// A stream negotiation that authenticates with SASL (RFC 6120 §6), shared by the XMPP client and the jabberd2 router
+/// protocol: choose a mechanism from what the peer offers, run the exchange, verify the server where the mechanism
+/// can, and restart the stream on success.
+/// </summary>
+internal abstract class SaslStreamNegotiation(ConnectionContext connection) : StreamNegotiation(connection)
+{
+    private static readonly XNamespace Sasl = Namespaces.Sasl;
+    private SaslExchange? sasl;
+
+    /// <summary>True once SASL succeeded on this connection.</summary>
+    protected bool Authenticated { get; private set; }
+
+    /// <summary>The credentials from the options, with the TLS channel bindings when the caller can use them (-PLUS).</summary>
+    protected SaslCredentials Credentials(IReadOnlyDictionary<string, byte[]>? bindings = null, IReadOnlyCollection<string>? serverBindingTypes = null)
+    {
+        ConnectionOptions options = Connection.Options;
+        return new SaslCredentials(options.Username!, options.Password!, options.Hostname)
+        {
+            Preference = options.SaslMechanisms?.ToList(),
+            TlsActive = Connection.TlsEstablished,
+            AllowPlaintextWithoutTls = options.AllowPlaintextWithoutTls,
+            Bindings = bindings ?? new Dictionary<string, byte[]>(),
+            ServerBindingTypes = serverBindingTypes,
+        };
+    }
+
+    /// <summary>
+    /// Chooses a mechanism among those <paramref name="features"/> offer and sends <c>&lt;auth/&gt;</c>; <paramref name="peer"/>
+    /// names who answers in messages ("server", "router").
+    /// </summary>
+    protected void StartSasl(IChannelHandlerContext context, StreamFeatures features, SaslCredentials credentials, string peer)
+    {
+        ISaslMechanism? mechanism = SaslMechanismFactory.Choose(features.Mechanisms, credentials, out string reason);
+        if (mechanism is null)
+        {
+            Fail(context, new XmppAuthenticationException("invalid-mechanism", null, $"Cannot authenticate to the {peer}: {reason}."), ConnectionStatus.AuthFail);
+            return;
+        }
+        sasl = new SaslExchange(mechanism);
+        Step = $"the {peer}'s answer to SASL {mechanism.Name}";
+        Connection.Status(ConnectionStatus.AuthNegotiate, detail: mechanism.Name);
+        Send(context, sasl.Auth());
+    }
+
+    /// <summary>Handles a SASL element (challenge, success, failure); false when <paramref name="element"/> is not one.</summary>
+    protected bool TryHandleSasl(IChannelHandlerContext context, XElement element)
+    {
+        if (element.Name.Namespace != Sasl || sasl is null) return false;
+        try
+        {
+            switch (element.Name.LocalName)
+            {
+                case "challenge":
+                    Send(context, sasl.Respond(element));
+                    break;
+                case "success":
+                    sasl.Succeeded(element);
+                    Authenticated = true;
+                    Connection.Status(ConnectionStatus.AuthSuccess, detail: sasl.MechanismName);
+                    RestartStream(context);
+                    break;
+                case "failure":
+                    // Some peers keep the stream open after a failure; retrying the same credentials cannot help.
+                    Fail(context, sasl.Refused(element), ConnectionStatus.AuthFail);
+                    break;
+            }
+        }
+        catch (SaslException ex)
+        {
+            Fail(context, sasl.ServerNotVerified(ex), ConnectionStatus.AuthFail);
+        }
+        return true;
+    }
+}
