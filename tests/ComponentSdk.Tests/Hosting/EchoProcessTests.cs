@@ -88,6 +88,31 @@ public class EchoProcessTests
     }
 
     [Test]
+    public async Task InDevelopmentTheSecretCanComeFromUserSecretsAndIsNeverWritten(CancellationToken cancellationToken)
+    {
+        // What `dotnet user-secrets set Component:Password secret` writes, under a HOME of the test's own.
+        string home = Path.Combine(Path.GetTempPath(), "componentsdk-home-" + Guid.NewGuid().ToString("N")[..8]);
+        string store = Path.Combine(home, ".microsoft", "usersecrets", "componentsdk-echo");
+        Directory.CreateDirectory(store);
+        await File.WriteAllTextAsync(Path.Combine(store, "secrets.json"), "{ \"Component:Password\": \"secret\" }", cancellationToken);
+        try
+        {
+            using EchoProcess echo = EchoProcess.Start(
+                ["--Component:Host=127.0.0.1", $"--Component:Port={router.Port}", "--Component:Hostname=echo.localhost", "--Component:Debug=true"],
+                new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_ENVIRONMENT"] = "Development", ["Logging__LogLevel__Default"] = "Debug" });
+            await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
+            echo.Signal("TERM");
+            Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
+            Assert.That(echo.Output, Does.Contain("<handshake>"), "the XML trace was on");
+            Assert.That(echo.Output + echo.Errors, Does.Not.Contain("\"secret\"").And.Not.Contain("=secret").And.Not.Contain(">secret<"), "the secret is never written");
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Test]
     public async Task TheEnvironmentConfiguresItToo(CancellationToken cancellationToken)
     {
         using EchoProcess echo = EchoProcess.Start([], new Dictionary<string, string>
