@@ -112,9 +112,11 @@ public class Jabberd2Tests
     }
 
     [Test]
-    public async Task ALogSinkReceivesCopiesAndAnswersNone(CancellationToken cancellationToken)
+    public async Task TheRouteLoggerSeesCopiesAndAnswersNone(CancellationToken cancellationToken)
     {
-        await using var sink = new LogSink(Jabberd2.RouterComponent("log.localhost", bindOption: "log"));
+        await using var sink = new RouteLogger.RouteLoggerComponent(Jabberd2.RouterComponent("log.localhost", bindOption: "log"), NullLogger<RouteLogger.RouteLoggerComponent>.Instance);
+        var copies = new ConcurrentQueue<(XElement Stanza, RouteEnvelope Envelope)>();
+        sink.Copied += (stanza, envelope) => copies.Enqueue((stanza, envelope));
         await sink.ConnectAsync(cancellationToken);
         await using var bob = new EchoBot(Jabberd2.Client("bob", "bobpw"), echo: false);
         await using var alice = new EchoBot(Jabberd2.Client("alice", "alicepw"), echo: false);
@@ -122,35 +124,23 @@ public class Jabberd2Tests
         await alice.ConnectAsync(cancellationToken);
         sink.RaiseElementEvents = true;
         var sent = new ConcurrentQueue<XElement>();
-        sink.StatusChanged += (_, e) => { if (e.Status == ConnectionStatus.NodeSent && e.Stanza is not null) sent.Enqueue(e.Stanza); };
+        var handled = new ConcurrentQueue<XElement>();
+        sink.StatusChanged += (_, e) =>
+        {
+            if (e.Status == ConnectionStatus.NodeSent && e.Stanza is not null) sent.Enqueue(e.Stanza);
+            if (e.Status == ConnectionStatus.NodeReceived && e.Stanza is not null) handled.Enqueue(e.Stanza);
+        };
 
         await alice.SendAsync(new XElement("message", new XAttribute("to", bob.Jid!.ToString()), new XAttribute("type", "chat"), new XAttribute("id", "logged"),
             new XElement("body", "seen by the log sink")), cancellationToken);
         await bob.WaitForAsync(1, TimeSpan.FromSeconds(10));
-        await TestWait.UntilAsync(() => sink.Copies.Any(c => c.Id() == "logged"), "a copy at the log sink");
+        await TestWait.UntilAsync(() => copies.Any(c => c.Stanza.Id() == "logged"), "a copy at the log sink");
         await Task.Delay(300, cancellationToken);
 
-        Assert.That(sink.Copies.Where(c => c.Id() == "logged").All(c => (string?)c.Element("body") == "seen by the log sink"), Is.True);
+        Assert.That(copies.Where(c => c.Stanza.Id() == "logged").All(c => (string?)c.Stanza.Element("body") == "seen by the log sink"), Is.True);
+        Assert.That(copies.Where(c => c.Stanza.Id() == "logged").Select(c => c.Envelope.IsLogCopy), Is.All.True);
+        Assert.That(sink.Counts.GetValueOrDefault("message"), Is.GreaterThanOrEqualTo(1), "counted by kind");
         Assert.That(sent.Where(s => s.Id() == "logged"), Is.Empty, "a log copy is never answered");
-        Assert.That(sink.Messages, Is.Empty, "copies do not reach OnMessageAsync");
-    }
-
-    private sealed class LogSink(ConnectionOptions options) : Component(options)
-    {
-        public ConcurrentQueue<XElement> Copies { get; } = new();
-
-        public ConcurrentQueue<XElement> Messages { get; } = new();
-
-        protected override ValueTask OnLogAsync(XElement stanza, RouteEnvelope envelope, CancellationToken cancellationToken)
-        {
-            Copies.Enqueue(stanza);
-            return ValueTask.CompletedTask;
-        }
-
-        protected override ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
-        {
-            Messages.Enqueue(message);
-            return ValueTask.CompletedTask;
-        }
+        Assert.That(handled.Where(s => s.Id() == "logged"), Is.Empty, "copies go to OnLogAsync, not to the stanza handlers");
     }
 }
