@@ -49,7 +49,10 @@ public sealed class ConnectionOptions
     /// <summary>The namespace of the <c>stream:</c> prefix (PCJ's <c>Stream</c>). Defaults to <c>http://etherx.jabber.org/streams</c>.</summary>
     public string? StreamXmlns { get; set; }
 
-    /// <summary>Writes every element sent and received to the log (category <c>ComponentSdk.XmlTrace</c>), secrets redacted.</summary>
+    /// <summary>
+    /// Writes every element sent and received to the component's log at Information (event ids 100 and 101), secrets
+    /// redacted. Without it the same trace is written at Trace level whenever the logger has Trace enabled.
+    /// </summary>
     public bool Debug { get; set; }
 
     /// <summary>The largest stanza accepted from the server, in bytes. Default 256 KiB.</summary>

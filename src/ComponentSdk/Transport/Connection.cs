@@ -4,6 +4,7 @@ using ComponentSdk.Xml;
 using DotNetty.Handlers.Timeout;
 using DotNetty.Transport.Bootstrapping;
 using DotNetty.Transport.Channels;
+using Microsoft.Extensions.Logging;
 using DotNetty.Transport.Channels.Sockets;
 
 namespace ComponentSdk.Transport;
@@ -64,7 +65,7 @@ internal sealed class Connection
         ConnectionOptions options = Context.Options;
         if (options.PingInterval > TimeSpan.Zero || options.KeepAliveInterval > TimeSpan.Zero)
             pipeline.AddLast(PipelineNames.Idle, new IdleStateHandler(options.PingInterval, options.KeepAliveInterval, TimeSpan.Zero));
-        if (Context.Options.Debug) pipeline.AddLast(PipelineNames.Trace, new XmlTraceHandler(Context));
+        if (Context.Options.Debug || Context.Logger.IsEnabled(LogLevel.Trace)) pipeline.AddLast(PipelineNames.Trace, new XmlTraceHandler(Context));
         pipeline.AddLast(PipelineNames.Events, new StreamEventsHandler(Context));
         pipeline.AddLast(PipelineNames.Negotiation, negotiation);
         pipeline.AddLast(PipelineNames.Liveness, new LivenessHandler(Context));

@@ -5,11 +5,11 @@ namespace ComponentSdk.Transport;
 /// <summary>The SDK's log messages, with stable event ids.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "{Connection} Sent: {Xml}")]
-    public static partial void Sent(ILogger logger, string connection, string xml);
+    [LoggerMessage(EventId = 100, Message = "{Connection} Sent: {Xml}")]
+    public static partial void Sent(ILogger logger, LogLevel level, string connection, string xml);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "{Connection} Recd: {Xml}")]
-    public static partial void Received(ILogger logger, string connection, string xml);
+    [LoggerMessage(EventId = 101, Message = "{Connection} Recd: {Xml}")]
+    public static partial void Received(ILogger logger, LogLevel level, string connection, string xml);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Debug, Message = "{Connection} {Status}")]
     public static partial void Status(ILogger logger, string connection, ConnectionStatusEventArgs status);

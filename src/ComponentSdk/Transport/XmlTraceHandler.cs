@@ -2,29 +2,32 @@ using System.Text;
 using System.Xml.Linq;
 using ComponentSdk.Xml;
 using DotNetty.Transport.Channels;
+using Microsoft.Extensions.Logging;
 
 namespace ComponentSdk.Transport;
 
 /// <summary>
 /// Logs every element sent and received (PCJ's Debug: <c>Sent: ...</c>, <c>Recd: ...</c>) through the component's
-/// logger, as it looks on the wire, with credentials redacted. Present only when <see cref="ConnectionOptions.Debug"/> is set.
+/// logger, as it looks on the wire, with credentials redacted: at Information with <see cref="ConnectionOptions.Debug"/>,
+/// otherwise at Trace when the logger has Trace enabled. Absent from the pipeline when neither applies.
 /// </summary>
 internal sealed class XmlTraceHandler(ConnectionContext connection) : ChannelDuplexHandler
 {
     private readonly string name = connection.Options.DisplayName;
+    private readonly LogLevel level = connection.Options.Debug ? LogLevel.Information : LogLevel.Trace;
     private readonly StanzaWriter inbound = new();
     private readonly StanzaWriter outbound = new();
 
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {
-        if (Render(message, inbound) is { } xml) Log.Received(connection.Logger, name, xml);
+        if (Render(message, inbound) is { } xml) Log.Received(connection.Logger, level, name, xml);
         context.FireChannelRead(message);
     }
 
     public override Task WriteAsync(IChannelHandlerContext context, object message)
     {
         if (message is XElement && context.Channel.Pipeline.Get(PipelineNames.Codec) is XmlStanzaCodec codec) outbound.StanzaNamespace = codec.StanzaNamespace;
-        if (Render(message, outbound) is { } xml) Log.Sent(connection.Logger, name, xml);
+        if (Render(message, outbound) is { } xml) Log.Sent(connection.Logger, level, name, xml);
         return context.WriteAsync(message);
     }
 

@@ -147,4 +147,19 @@ public class TelemetryTests : RouterFixture
         await TestComponent.Until(() => Total("componentsdk.auth.failures") == 1, null, "one authentication failure counted");
         Assert.That(activities.Single(a => a.OperationName == "xmpp.connect").Status, Is.EqualTo(ActivityStatusCode.Error));
     }
+
+    [Test]
+    public async Task ReconnectsAndStreamErrorsAreCounted(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            o.Alias = alias;
+            o.Reconnect.Enabled = true;
+            o.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(50);
+        });
+        await Router.DisconnectAsync("echo.localhost", ComponentSdk.Xml.StreamErrorCondition.SystemShutdown);
+        await TestComponent.Until(() => component.ReadyCount == 2, null, "ready again");
+        Assert.That(Total("componentsdk.reconnects"), Is.GreaterThanOrEqualTo(1));
+        Assert.That(Total("componentsdk.stream.errors"), Is.EqualTo(1), "the server's system-shutdown");
+    }
 }

@@ -32,6 +32,20 @@ public class TraceTests : RouterFixture
     }
 
     [Test]
+    public async Task WithoutDebugTheTraceIsWrittenAtTraceLevelWhenThatIsEnabled(CancellationToken cancellationToken)
+    {
+        var logger = new RecordingLogger { MinimumLevel = LogLevel.Trace };
+        await using TestComponent component = await ConnectedAsync(logger: logger);
+        await component.SendAsync(new XElement("message", new XAttribute("to", "a@localhost"), new XElement("body", "traced")), cancellationToken);
+        await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        await TestComponent.Until(() => logger.All.Contains("traced"), null, "the message in the trace");
+        var trace = logger.Lines.Where(l => l.Id.Id is 100 or 101).ToList();
+        Assert.That(trace, Is.Not.Empty);
+        Assert.That(trace.Select(l => l.Level), Is.All.EqualTo(LogLevel.Trace));
+        Assert.That(string.Join("\n", trace.Select(l => l.Text)), Does.Contain("<handshake>[redacted]</handshake>").And.Not.Contain("secret"));
+    }
+
+    [Test]
     public async Task WithoutDebugNothingIsTracedAndThereIsNoPerStanzaLogging(CancellationToken cancellationToken)
     {
         var logger = new RecordingLogger();
