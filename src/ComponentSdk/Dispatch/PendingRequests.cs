@@ -17,6 +17,7 @@ internal sealed class PendingRequests
     private readonly string prefix = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 6));
     private long counter;
     private long sequence;
+    private int count;
 
     private sealed class Entry(XElement request, long order)
     {
@@ -29,7 +30,8 @@ internal sealed class PendingRequests
         public object? SentOn;
     }
 
-    public int Count => pending.Count;
+    /// <summary>How many requests wait. Kept apart from the dictionary, whose own Count and IsEmpty take every lock.</summary>
+    public int Count => Volatile.Read(ref count);
 
     public IReadOnlyCollection<string> Ids => pending.Keys.ToArray();
 
@@ -47,21 +49,23 @@ internal sealed class PendingRequests
             while (!pending.TryAdd(id, entry));
             request.SetAttributeValue("id", id);
         }
+        Interlocked.Increment(ref count);
         return (id, entry.Completion.Task);
     }
 
     /// <summary>Notes that <paramref name="stanza"/>, if it is a pending request, was handed to <paramref name="connection"/>.</summary>
     public void MarkSent(XElement stanza, object? connection)
     {
-        if (pending.IsEmpty || stanza.Id() is not { } id || !pending.TryGetValue(id, out Entry? entry)) return;
+        // Called for every stanza sent: with no request waiting (the usual case) it touches nothing shared.
+        if (Count == 0 || stanza.Id() is not { } id || !pending.TryGetValue(id, out Entry? entry)) return;
         Volatile.Write(ref entry.SentOn, connection);
     }
 
     /// <summary>Delivers <paramref name="reply"/> when its id is pending; false otherwise.</summary>
     public bool TryComplete(XElement reply)
     {
-        string? id = reply.Id();
-        if (id is null || !pending.TryRemove(id, out Entry? entry)) return false;
+        // Called for every stanza received: a lock-free miss first, as TryRemove always takes a lock.
+        if (Count == 0 || reply.Id() is not { } id || !pending.ContainsKey(id) || !TryRemove(id, out Entry? entry)) return false;
         entry.Completion.TrySetResult(reply);
         return true;
     }
@@ -70,19 +74,19 @@ internal sealed class PendingRequests
     public bool TryFail(XElement stanza, Exception error)
     {
         string? id = stanza.Id();
-        if (id is null || !pending.TryRemove(id, out Entry? entry)) return false;
+        if (id is null || !TryRemove(id, out Entry? entry)) return false;
         entry.Completion.TrySetException(error);
         return true;
     }
 
-    public void Forget(string id) => pending.TryRemove(id, out _);
+    public void Forget(string id) => TryRemove(id, out _);
 
     /// <summary>Fails the requests handed to <paramref name="connection"/>, which is gone; queued ones keep waiting.</summary>
     public void FailSentOn(object connection, Exception error)
     {
         foreach ((string id, Entry entry) in pending)
         {
-            if (ReferenceEquals(Volatile.Read(ref entry.SentOn), connection) && pending.TryRemove(id, out _)) entry.Completion.TrySetException(error);
+            if (ReferenceEquals(Volatile.Read(ref entry.SentOn), connection) && TryRemove(id, out _)) entry.Completion.TrySetException(error);
         }
     }
 
@@ -99,6 +103,13 @@ internal sealed class PendingRequests
         }
         entries.Sort(static (a, b) => a.Order.CompareTo(b.Order));
         return entries.ConvertAll(static e => e.Request);
+    }
+
+    private bool TryRemove(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Entry? entry)
+    {
+        if (!pending.TryRemove(id, out entry)) return false;
+        Interlocked.Decrement(ref count);
+        return true;
     }
 
     private string NewId() => prefix + "-" + Interlocked.Increment(ref counter).ToString("x", CultureInfo.InvariantCulture);
