@@ -13,17 +13,31 @@ public class BackpressureTests : RouterFixture
     private static XElement Message(int n, string padding = "") =>
         new("message", new XAttribute("to", "user@localhost"), new XAttribute("from", "echo.localhost"), new XElement("body", n), new XElement("subject", padding));
 
+    /// <summary>A component behind the proxy with a small outbound backlog and no idle traffic of its own.</summary>
+    private Task<TestComponent> ThroughProxyAsync(FaultInjectingProxy proxy, Action<ConnectionOptions>? more = null) => ConnectedAsync(configure: o =>
+    {
+        o.Port = proxy.Port;
+        o.MaxOutboundBacklog = 100;
+        o.PingInterval = TimeSpan.Zero;
+        o.KeepAliveInterval = TimeSpan.Zero;
+        more?.Invoke(o);
+    });
+
+    /// <summary>The router sends messages with bodies 0 to count - 1 to the component, without waiting.</summary>
+    private void SendNumberedMessages(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            _ = Router.SendAsync(new XElement("message", new XAttribute("from", "user@localhost/r"), new XAttribute("to", "echo.localhost"),
+                new XElement("body", i)));
+        }
+    }
+
     [Test]
     public async Task SendAsyncWaitsWhileTheNetworkIsStalledThenDeliversEverythingInOrder(CancellationToken cancellationToken)
     {
         await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(Router.Host, Router.Port);
-        await using TestComponent component = await ConnectedAsync(configure: o =>
-        {
-            o.Port = proxy.Port;
-            o.MaxOutboundBacklog = 100;
-            o.PingInterval = TimeSpan.Zero;
-            o.KeepAliveInterval = TimeSpan.Zero;
-        });
+        await using TestComponent component = await ThroughProxyAsync(proxy);
         proxy.Stall();
 
         (int sent, Task blocked) = await FillUntilBlockedAsync(component, cancellationToken);
@@ -46,14 +60,7 @@ public class BackpressureTests : RouterFixture
     public async Task ShutdownDoesNotHangOnAServerThatStoppedReadingAndLosesNothing(CancellationToken cancellationToken)
     {
         await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(Router.Host, Router.Port);
-        await using TestComponent component = await ConnectedAsync(configure: o =>
-        {
-            o.Port = proxy.Port;
-            o.MaxOutboundBacklog = 100;
-            o.ShutdownTimeout = TimeSpan.FromSeconds(1);
-            o.PingInterval = TimeSpan.Zero;
-            o.KeepAliveInterval = TimeSpan.Zero;
-        });
+        await using TestComponent component = await ThroughProxyAsync(proxy, o => o.ShutdownTimeout = TimeSpan.FromSeconds(1));
         proxy.Stall();
         (_, Task blocked) = await FillUntilBlockedAsync(component, cancellationToken);
 
@@ -121,11 +128,7 @@ public class BackpressureTests : RouterFixture
         const int Count = 100_000;
         await using TestComponent component = await ConnectedAsync(configure: o => o.MaxInboundBacklog = 100);
         component.Gate = new SemaphoreSlim(0);
-        for (int i = 0; i < Count; i++)
-        {
-            _ = Router.SendAsync(new XElement("message", new XAttribute("from", "user@localhost/r"), new XAttribute("to", "echo.localhost"),
-                new XElement("body", i)));
-        }
+        SendNumberedMessages(Count);
         int peak = 0;
         for (int i = 0; i < 20; i++)
         {
@@ -147,11 +150,7 @@ public class BackpressureTests : RouterFixture
         // handler thread at once; deciding from the request instead of the backlog once left reading off for good.
         const int Count = 50_000;
         await using TestComponent component = await ConnectedAsync(configure: o => o.MaxInboundBacklog = 2);
-        for (int i = 0; i < Count; i++)
-        {
-            _ = Router.SendAsync(new XElement("message", new XAttribute("from", "user@localhost/r"), new XAttribute("to", "echo.localhost"),
-                new XElement("body", i)));
-        }
+        SendNumberedMessages(Count);
         await component.WaitForMessagesAsync(Count, TimeSpan.FromSeconds(60));
         Assert.That(component.Messages.Select(m => (int)m.Element("body")!), Is.EqualTo(Enumerable.Range(0, Count)), "nothing lost, in order");
     }
