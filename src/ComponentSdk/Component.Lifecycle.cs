@@ -49,7 +49,7 @@ public partial class Component
             PostStatus(ConnectionStatus.Connecting, detail: $"{this.host}:{this.port}");
             try
             {
-                await attempt.Connection.OpenAsync(eventLoops, this.host, this.port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
+                await attempt.Connection.OpenAsync(eventLoop, this.host, this.port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

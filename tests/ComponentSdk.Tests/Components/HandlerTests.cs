@@ -130,6 +130,7 @@ public class HandlerTests : RouterFixture
         component.Gate.Release(1000);
         await component.WaitForMessagesAsync(100);
         Assert.That(component.Messages.Select(m => (string?)m.Element("body")), Is.EqualTo(Enumerable.Range(0, 100).Select(i => i.ToString())));
+        Assert.That(component.OnNetworkThreadAtStart, Is.All.False);
     }
 
     [Test]

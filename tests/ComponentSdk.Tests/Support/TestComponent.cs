@@ -12,6 +12,9 @@ internal sealed class TestComponent(ConnectionOptions options, ILogger? logger =
     public ConcurrentQueue<XElement> Iqs { get; } = new();
     public int ReadyCount;
 
+    /// <summary>For each message, whether its handler started on the connection's network thread.</summary>
+    public ConcurrentQueue<bool> OnNetworkThreadAtStart { get; } = new();
+
     /// <summary>When set, OnMessageAsync throws for messages with this body.</summary>
     public string? ThrowOnBody { get; set; }
 
@@ -28,6 +31,7 @@ internal sealed class TestComponent(ConnectionOptions options, ILogger? logger =
 
     protected override async ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
     {
+        OnNetworkThreadAtStart.Enqueue(OnNetworkThread);
         if (Gate is not null) await Gate.WaitAsync(cancellationToken);
         if (ThrowOnBody is not null && (string?)message.Element("body") == ThrowOnBody) throw new InvalidOperationException("handler failure");
         Messages.Enqueue(message);
