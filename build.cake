@@ -1,7 +1,7 @@
 // ComponentSdk build. Run with: dotnet tool restore && dotnet cake --target=<Target>
 //   Test   installs the XMPP servers when missing (tests/servers/install), builds, runs every test
 //   Demo   runs components/Echo end to end against the embedded router on loopback
-//   Load   runs bench/ComponentSdk.LoadTest against components/Echo (W=1 and W=1000, median of 3 runs)
+//   Load   runs bench/ComponentSdk.LoadTest against bench/ThinEcho (the floor) and components/Echo (W=1 and W=1000, median of 3 runs)
 //   Bench  runs Load, then the BenchmarkDotNet micro benchmarks
 //   Pack   writes the NuGet packages to artifacts/packages
 var target = Argument("target", "Test");
@@ -38,11 +38,28 @@ Task("Test").IsDependentOn("Servers").IsDependentOn("Build").Does(() =>
     }));
 
 // The Release build of Echo, started by the load tool itself (not `dotnet run`, whose host would be measured too).
+// First, when gcc is there, the same load against bench/ThinEcho (C, no XML parser): the floor on this machine, so
+// that Echo's figures can be read as ratios to it, measured minutes apart.
 Task("Load").IsDependentOn("Build").Does(() =>
 {
+    var tool = $"./bench/ComponentSdk.LoadTest/bin/{configuration}/net10.0/ComponentSdk.LoadTest.dll";
+    var thinEcho = $"./bench/ThinEcho/bin/thin-echo";
+    EnsureDirectoryExists("./bench/ThinEcho/bin");
+    bool built;
+    try { built = StartProcess("gcc", new ProcessSettings { Arguments = $"-O2 -Wall -o {thinEcho} ./bench/ThinEcho/thin_echo.c" }) == 0; }
+    catch (Exception) { built = false; } // no gcc on this machine
+    if (built)
+    {
+        Information("Thin C echo (the floor):");
+        DotNetExecute(tool, new ProcessArgumentBuilder().Append("--launch").AppendQuoted(thinEcho).Append("--windows 1,1000 --runs 3"));
+    }
+    else
+    {
+        Warning("gcc not found: skipping the thin C echo baseline (apt-get install gcc).");
+    }
+    Information("components/Echo:");
     var echo = $"./components/Echo/bin/{configuration}/net10.0/Echo.dll";
-    DotNetExecute($"./bench/ComponentSdk.LoadTest/bin/{configuration}/net10.0/ComponentSdk.LoadTest.dll",
-        new ProcessArgumentBuilder().Append("--launch").AppendQuoted(echo).Append("--windows 1,1000 --runs 3"));
+    DotNetExecute(tool, new ProcessArgumentBuilder().Append("--launch").AppendQuoted(echo).Append("--windows 1,1000 --runs 3"));
 });
 
 Task("Bench").IsDependentOn("Load").Does(() =>
