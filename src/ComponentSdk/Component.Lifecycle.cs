@@ -28,7 +28,14 @@ public partial class Component
     public Task ConnectAsync(string? host, int? port, CancellationToken cancellationToken = default) =>
         ConnectCoreAsync(host, port, fromRetry: false, cancellationToken);
 
-    private async Task ConnectCoreAsync(string? host, int? port, bool fromRetry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Negotiates over a channel made elsewhere instead of a TCP connection (an in-memory channel, for benchmarks of
+    /// the whole pipeline without a socket). Firing <c>ChannelActive</c> through its pipeline once attached starts the stream.
+    /// </summary>
+    internal Task ConnectOverAsync(IChannel channel, CancellationToken cancellationToken = default) =>
+        ConnectCoreAsync(null, null, fromRetry: false, cancellationToken, channel);
+
+    private async Task ConnectCoreAsync(string? host, int? port, bool fromRetry, CancellationToken cancellationToken, IChannel? channel = null)
     {
         ThrowIfDisposed();
         if (!fromRetry) StopReconnecting(); // the application takes over
@@ -49,7 +56,8 @@ public partial class Component
             PostStatus(ConnectionStatus.Connecting, detail: $"{this.host}:{this.port}");
             try
             {
-                await attempt.Connection.OpenAsync(eventLoop, this.host, this.port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
+                if (channel is not null) attempt.Connection.Attach(channel, CreateNegotiation(attempt.Connection.Context));
+                else await attempt.Connection.OpenAsync(eventLoop, this.host, this.port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

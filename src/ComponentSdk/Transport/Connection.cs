@@ -35,12 +35,7 @@ internal sealed class Connection
             .Channel<TcpSocketChannel>()
             .Option(ChannelOption.TcpNodelay, true)
             .Option(ChannelOption.ConnectTimeout, Context.Options.ConnectTimeout)
-            .Handler(new ActionChannelInitializer<IChannel>(channel =>
-            {
-                Channel = channel;
-                pump = new OutboundPump(channel, Context);
-                Build(channel.Pipeline, negotiation(Context));
-            }));
+            .Handler(new ActionChannelInitializer<IChannel>(channel => Attach(channel, negotiation(Context))));
 
         Task<IChannel> connect = bootstrap.ConnectAsync(new IPEndPoint(address, port));
         try
@@ -54,6 +49,14 @@ internal sealed class Connection
             if (ex is TimeoutException) throw new TimeoutException($"No TCP connection within {Context.Options.ConnectTimeout.TotalSeconds:0.###} s.", ex);
             throw;
         }
+    }
+
+    /// <summary>Makes <paramref name="channel"/> this connection's and builds its pipeline; TCP or an in-memory channel.</summary>
+    public void Attach(IChannel channel, IChannelHandler negotiation)
+    {
+        Channel = channel;
+        pump = new OutboundPump(channel, Context);
+        Build(channel.Pipeline, negotiation);
     }
 
     private void Build(IChannelPipeline pipeline, IChannelHandler negotiation)
