@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -14,7 +15,7 @@ public static class ComponentHost
     /// options or a refused login it writes a one-line reason to standard error. <c>--help</c> lists every key with its
     /// default and exits.
     /// </summary>
-    public static async Task<int> RunAsync<TComponent>(string[] args, Action<HostApplicationBuilder>? configure = null)
+    public static async Task<int> RunAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TComponent>(string[] args, Action<HostApplicationBuilder>? configure = null)
         where TComponent : Component
     {
         ArgumentNullException.ThrowIfNull(args);

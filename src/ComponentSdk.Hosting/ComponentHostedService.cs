@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace ComponentSdk.Hosting;
 /// cannot be made or is refused, it logs one line, sets the process exit code and stops the application. Its options are
 /// the named options of its configuration section.
 /// </summary>
-internal sealed partial class ComponentHostedService<TComponent>(
+internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TComponent>(
     IServiceProvider services, IOptionsMonitor<ConnectionOptions> monitor, ComponentRegistry registry, IHostApplicationLifetime lifetime,
     ILogger<ComponentHostedService<TComponent>> logger, string sectionName)
     : BackgroundService where TComponent : Component

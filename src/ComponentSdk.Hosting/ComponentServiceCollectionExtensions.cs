@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,7 +19,7 @@ public static class ComponentServiceCollectionExtensions
     /// section for two connections of one domain where the server balances between them); the options are named
     /// options under the section's name (<c>IOptionsMonitor&lt;ConnectionOptions&gt;.Get("Component")</c>).
     /// </summary>
-    public static IServiceCollection AddXmppComponent<TComponent>(this IServiceCollection services, IConfiguration configuration, string sectionName = ConnectionOptions.SectionName)
+    public static IServiceCollection AddXmppComponent<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TComponent>(this IServiceCollection services, IConfiguration configuration, string sectionName = ConnectionOptions.SectionName)
         where TComponent : Component
     {
         ArgumentNullException.ThrowIfNull(services);

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -37,7 +38,8 @@ public static class OptionsHelp
         return text.ToString();
     }
 
-    private static void Collect(Type type, object defaults, string prefix, Dictionary<string, string> docs, List<(string, string, string)> rows)
+    private static void Collect([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, object defaults,
+        string prefix, Dictionary<string, string> docs, List<(string, string, string)> rows)
     {
         foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
@@ -46,7 +48,8 @@ public static class OptionsHelp
             object? value = property.GetValue(defaults);
             if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(property.PropertyType))
             {
-                if (value is not null) Collect(property.PropertyType, value, prefix + property.Name + ":", docs, rows);
+                // The one nested section, named so that trimming and Native AOT keep its properties.
+                if (value is ReconnectOptions) Collect(typeof(ReconnectOptions), value, prefix + property.Name + ":", docs, rows);
                 continue;
             }
             string description = docs.GetValueOrDefault($"P:{type.FullName}.{property.Name}", "");
@@ -71,9 +74,10 @@ public static class OptionsHelp
     /// <summary>First sentences of the summaries in the assembly's XML documentation, by member id; empty when the file is absent.</summary>
     private static Dictionary<string, string> LoadDocs(Assembly assembly)
     {
-        string path = Path.ChangeExtension(assembly.Location, ".xml");
+        // Beside the program rather than the assembly, which has no file of its own in a single-file or Native AOT build.
+        string path = Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".xml");
         var docs = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (string.IsNullOrEmpty(assembly.Location) || !File.Exists(path)) return docs;
+        if (!File.Exists(path)) return docs;
         foreach (XElement member in XDocument.Load(path).Descendants("member"))
         {
             if (member.Attribute("name")?.Value is not { } name || member.Element("summary") is not { } summary) continue;

@@ -63,7 +63,7 @@ public sealed class LoopbackRouter : IAsyncDisposable
         var router = new LoopbackRouter { Domain = domain };
         ServerBootstrap bootstrap = new ServerBootstrap()
             .Group(Loops.Value, Loops.Value)
-            .Channel<TcpServerSocketChannel>()
+            .ChannelFactory(() => new TcpServerSocketChannel()) // not Channel<T>(), whose reflection fails under Native AOT
             .ChildOption(ChannelOption.TcpNodelay, true)
             .ChildHandler(new ActionChannelInitializer<IChannel>(channel =>
             {

@@ -32,7 +32,7 @@ internal sealed class Connection
         IPAddress address = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         Bootstrap bootstrap = new Bootstrap()
             .Group(group)
-            .Channel<TcpSocketChannel>()
+            .ChannelFactory(() => new TcpSocketChannel()) // not Channel<T>(), whose reflection fails under Native AOT
             .Option(ChannelOption.TcpNodelay, true)
             .Option(ChannelOption.ConnectTimeout, Context.Options.ConnectTimeout)
             .Handler(new ActionChannelInitializer<IChannel>(channel => Attach(channel, negotiation(Context))));

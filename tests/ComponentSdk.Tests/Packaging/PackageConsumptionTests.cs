@@ -39,6 +39,32 @@ public class PackageConsumptionTests
     [Test]
     public async Task ThePackagesInstallIntoAFreshProjectAndRunAComponent(CancellationToken cancellationToken)
     {
+        string feed = await PackAsync(cancellationToken);
+        string app = await CreateAppAsync(feed, "", cancellationToken);
+        await RunAsync("build -c Release", app, cancellationToken);
+        string output = await RunAsync("run -c Release --no-build", app, cancellationToken);
+        Assert.That(output, Does.Contain("reply: HELLO"), "a component built from the packages connected and answered");
+        Assert.That(output, Does.Contain("help: True"), "the hosting package reads the SDK's XML documentation");
+    }
+
+    [Test]
+    public async Task AComponentBuiltFromThePackagesPublishesAsNativeAot(CancellationToken cancellationToken)
+    {
+        string feed = await PackAsync(cancellationToken);
+        // DotNetty reports its reflection over handler methods (IL2104); the SDK keeps those methods for the trimmer.
+        string app = await CreateAppAsync(feed, "<PublishAot>true</PublishAot><WarningsNotAsErrors>IL2104</WarningsNotAsErrors>", cancellationToken);
+        string published = Path.Combine(work, "native");
+        await RunAsync($"publish -c Release -r linux-x64 -o \"{published}\"", app, cancellationToken);
+        Assert.That(File.Exists(Path.Combine(published, "App.dll")), Is.False, "a native executable, not IL");
+
+        string output = await RunProgramAsync(Path.Combine(published, "App"), cancellationToken);
+        Assert.That(output, Does.Contain("reply: HELLO"), "the native component connected and answered");
+        Assert.That(output, Does.Contain("help: True"), "the options' keys are found without reflection metadata being trimmed away");
+    }
+
+    /// <summary>Packs the solution's packages under this test's version; returns the folder they are in.</summary>
+    private async Task<string> PackAsync(CancellationToken cancellationToken)
+    {
         string root = RepositoryRoot();
         string configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<Configuration>/net10.0
         string feed = Path.Combine(work, "feed");
@@ -56,6 +82,12 @@ public class PackageConsumptionTests
             Assert.That(File.Exists(Path.Combine(feed, $"{package}.{version}.snupkg")), Is.True, $"{package}: symbols");
         }
 
+        return feed;
+    }
+
+    /// <summary>Writes a console app using the three packages from <paramref name="feed"/>; returns its folder.</summary>
+    private async Task<string> CreateAppAsync(string feed, string extraProperties, CancellationToken cancellationToken)
+    {
         string app = Path.Combine(work, "app");
         Directory.CreateDirectory(app);
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
@@ -74,6 +106,7 @@ public class PackageConsumptionTests
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                {extraProperties}
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="ComponentSdk.Hosting" Version="{version}" />
@@ -106,10 +139,7 @@ public class PackageConsumptionTests
             }
             """, cancellationToken);
 
-        await RunAsync("build -c Release", app, cancellationToken);
-        string output = await RunAsync("run -c Release --no-build", app, cancellationToken);
-        Assert.That(output, Does.Contain("reply: HELLO"), "a component built from the packages connected and answered");
-        Assert.That(output, Does.Contain("help: True"), "the hosting package reads the SDK's XML documentation");
+        return app;
     }
 
     private static string RepositoryRoot()
@@ -122,9 +152,16 @@ public class PackageConsumptionTests
     }
 
     /// <summary>Runs the dotnet CLI without build servers (they would outlive the test and hold the CI's output open).</summary>
-    private static async Task<string> RunAsync(string arguments, string directory, CancellationToken cancellationToken)
+    private static Task<string> RunAsync(string arguments, string directory, CancellationToken cancellationToken) =>
+        RunProcessAsync("dotnet", arguments + (arguments.StartsWith("run", StringComparison.Ordinal) ? "" : " --disable-build-servers -nodeReuse:false"), directory, cancellationToken);
+
+    private static Task<string> RunProgramAsync(string path, CancellationToken cancellationToken) =>
+        RunProcessAsync(path, "", Path.GetDirectoryName(path)!, cancellationToken);
+
+    /// <summary>Runs a program to its end; fails the test, with its output, unless it exits with 0.</summary>
+    private static async Task<string> RunProcessAsync(string fileName, string arguments, string directory, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("dotnet", arguments + (arguments.StartsWith("run", StringComparison.Ordinal) ? "" : " --disable-build-servers -nodeReuse:false"))
+        var start = new ProcessStartInfo(fileName, arguments)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
@@ -151,7 +188,7 @@ public class PackageConsumptionTests
         }
         string text;
         lock (output) text = output.ToString();
-        Assert.That(process.ExitCode, Is.Zero, $"dotnet {arguments} failed:\n{text}");
+        Assert.That(process.ExitCode, Is.Zero, $"{fileName} {arguments} failed:\n{text}");
         return text;
     }
 }
