@@ -1,7 +1,8 @@
 // ComponentSdk build. Run with: dotnet tool restore && dotnet cake --target=<Target>
 //   Test   installs the XMPP servers when missing (tests/servers/install), builds, runs every test
 //   Demo   runs components/Echo end to end against the embedded router on loopback
-//   Load   runs bench/ComponentSdk.LoadTest against bench/ThinEcho (the floor) and components/Echo (W=1 and W=1000, median of 3 runs)
+//   Load   runs bench/ComponentSdk.LoadTest against bench/ThinEcho (the floor), components/Echo, and Echo as Native AOT
+//          (W=1 and W=1000, median of 3 runs each)
 //   Bench  runs Load, then the BenchmarkDotNet micro benchmarks
 //   Pack   writes the NuGet packages to artifacts/packages
 var target = Argument("target", "Test");
@@ -60,6 +61,17 @@ Task("Load").IsDependentOn("Build").Does(() =>
     Information("components/Echo:");
     var echo = $"./components/Echo/bin/{configuration}/net10.0/Echo.dll";
     DotNetExecute(tool, new ProcessArgumentBuilder().Append("--launch").AppendQuoted(echo).Append("--windows 1,1000 --runs 3"));
+
+    Information("components/Echo published as Native AOT:");
+    var native = "./artifacts/echo-native";
+    DotNetPublish("./components/Echo/Echo.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
+        OutputDirectory = native,
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishAot", "true"),
+    });
+    DotNetExecute(tool, new ProcessArgumentBuilder().Append("--launch").AppendQuoted($"{native}/Echo").Append("--windows 1,1000 --runs 3"));
 });
 
 Task("Bench").IsDependentOn("Load").Does(() =>
