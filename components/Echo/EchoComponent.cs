@@ -20,12 +20,12 @@ public sealed class EchoComponent(ConnectionOptions options, ILogger<EchoCompone
 
     protected override ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
     {
-        if (message.Element("body") is not { } body || message.Type() is "error" or "groupchat" || message.From() is not { } sender)
+        if (message.Element(XmppNames.Body) is not { } body || message.Type() is "error" or "groupchat" || message.From() is not { } sender)
             return ValueTask.CompletedTask;
-        var echo = new XElement("message", new XAttribute("to", sender), new XElement("body", body.Value));
-        if (!isUser && message.To() is { } to) echo.SetAttributeValue("from", to);
-        if (message.Id() is { } id) echo.SetAttributeValue("id", id);
-        if (message.Type() is { } type) echo.SetAttributeValue("type", type);
+        var echo = new XElement(XmppNames.Message, new XAttribute(XmppNames.To, sender), new XElement(XmppNames.Body, body.Value));
+        if (!isUser && message.To() is { } to) echo.SetAttributeValue(XmppNames.From, to);
+        if (message.Id() is { } id) echo.SetAttributeValue(XmppNames.Id, id);
+        if (message.Type() is { } type) echo.SetAttributeValue(XmppNames.Type, type);
         return SendAsync(echo, cancellationToken);
     }
 }

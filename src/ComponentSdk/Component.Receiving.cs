@@ -154,7 +154,7 @@ public partial class Component
             if (RaiseElementEvents) PostStatus(ConnectionStatus.RequestFinish, stanza);
             return;
         }
-        if (duplicates is not null && !duplicates.IsFirst(stanza.Attribute("from")?.Value, stanza.Id()))
+        if (duplicates is not null && !duplicates.IsFirst(stanza.From(), stanza.Id()))
         {
             Log.DuplicateDropped(logger, options.DisplayName, stanza.Name.LocalName, stanza.Id()!);
             return;

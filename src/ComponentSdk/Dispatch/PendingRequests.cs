@@ -47,7 +47,7 @@ internal sealed class PendingRequests
         {
             do id = NewId();
             while (!pending.TryAdd(id, entry));
-            request.SetAttributeValue("id", id);
+            request.SetAttributeValue(XmppNames.Id, id);
         }
         Interlocked.Increment(ref count);
         return (id, entry.Completion.Task);

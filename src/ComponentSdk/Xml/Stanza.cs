@@ -6,16 +6,16 @@ namespace ComponentSdk.Xml;
 public static class Stanza
 {
     /// <summary>The <c>id</c> attribute, or null.</summary>
-    public static string? Id(this XElement stanza) => (string?)stanza.Attribute("id");
+    public static string? Id(this XElement stanza) => (string?)stanza.Attribute(XmppNames.Id);
 
     /// <summary>The <c>type</c> attribute, or null.</summary>
-    public static string? Type(this XElement stanza) => (string?)stanza.Attribute("type");
+    public static string? Type(this XElement stanza) => (string?)stanza.Attribute(XmppNames.Type);
 
     /// <summary>The <c>from</c> attribute, or null.</summary>
-    public static string? From(this XElement stanza) => (string?)stanza.Attribute("from");
+    public static string? From(this XElement stanza) => (string?)stanza.Attribute(XmppNames.From);
 
     /// <summary>The <c>to</c> attribute, or null.</summary>
-    public static string? To(this XElement stanza) => (string?)stanza.Attribute("to");
+    public static string? To(this XElement stanza) => (string?)stanza.Attribute(XmppNames.To);
 
     /// <summary>True for an <c>iq</c> of type <c>get</c> or <c>set</c>, which must be answered (RFC 6120 §8.2.3).</summary>
     public static bool IsRequest(this XElement stanza) =>
@@ -28,8 +28,8 @@ public static class Stanza
         var reply = new XElement(stanza);
         string? from = stanza.From();
         string? to = stanza.To();
-        reply.SetAttributeValue("from", to);
-        reply.SetAttributeValue("to", from);
+        reply.SetAttributeValue(XmppNames.From, to);
+        reply.SetAttributeValue(XmppNames.To, from);
         return reply;
     }
 
@@ -37,7 +37,7 @@ public static class Stanza
     public static XElement ResultFor(this XElement iq, params object?[] content)
     {
         ArgumentNullException.ThrowIfNull(iq);
-        var result = new XElement("iq", new XAttribute("type", "result"));
+        var result = new XElement(XmppNames.Iq, new XAttribute(XmppNames.Type, "result"));
         CopyAddressing(iq, result);
         result.Add(content);
         return result;
@@ -67,8 +67,8 @@ public static class Stanza
 
     private static void CopyAddressing(XElement request, XElement answer)
     {
-        if (request.Id() is { } id) answer.SetAttributeValue("id", id);
-        if (request.From() is { } from) answer.SetAttributeValue("to", from);
-        if (request.To() is { } to) answer.SetAttributeValue("from", to);
+        if (request.Id() is { } id) answer.SetAttributeValue(XmppNames.Id, id);
+        if (request.From() is { } from) answer.SetAttributeValue(XmppNames.To, from);
+        if (request.To() is { } to) answer.SetAttributeValue(XmppNames.From, to);
     }
 }
