@@ -224,6 +224,8 @@ public partial class Component
             if (delivery is not null)
             {
                 List<XElement> unconfirmed = delivery.TakeUnconfirmed();
+                barrierWatch?.Cancel();
+                barrierWatch = null;
                 back = attempt.Connection.Context.PeerClosedAfterUs ? unsent.FindAll(s => !IsBarrier(s)) : unconfirmed;
             }
             foreach (XElement stanza in back) pending.MarkSent(stanza, null);

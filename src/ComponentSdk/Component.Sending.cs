@@ -88,7 +88,10 @@ public partial class Component
         current.Connection.Pump.Enqueue(barrier);
         string id = barrier.Id()!;
         TimeSpan timeout = options.RequestTimeout;
-        current.Connection.Channel!.EventLoop.Schedule(() =>
+        // One watch at a time, cancelled when its barrier returns: a timer left to expire per barrier would keep
+        // every one of them (and what it captures) alive for the whole timeout, tens of MiB under load.
+        barrierWatch?.Cancel();
+        barrierWatch = current.Connection.Channel!.EventLoop.Schedule(() =>
         {
             lock (gate)
             {
@@ -106,7 +109,10 @@ public partial class Component
     {
         lock (gate)
         {
-            if (delivery!.TryConfirm(barrierId) && ready && session is { } current) RequestBarrier(current);
+            if (!delivery!.TryConfirm(barrierId)) return;
+            barrierWatch?.Cancel();
+            barrierWatch = null;
+            if (ready && session is { } current) RequestBarrier(current);
         }
     }
 

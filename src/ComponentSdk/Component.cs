@@ -4,6 +4,7 @@ using ComponentSdk.Diagnostics;
 using ComponentSdk.Dispatch;
 using ComponentSdk.Transport;
 using ComponentSdk.Xml;
+using DotNetty.Common.Concurrency;
 using DotNetty.Transport.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -39,6 +40,7 @@ public partial class Component : IAsyncDisposable
     private readonly OutgoingQueue queue;
     private readonly IqRouter iqRouter = new();
     private readonly DeliveryTracker? delivery;
+    private IScheduledTask? barrierWatch;
     private readonly DuplicateFilter? duplicates;
     private readonly SemaphoreSlim lifecycle = new(1, 1);
     private readonly object gate = new();

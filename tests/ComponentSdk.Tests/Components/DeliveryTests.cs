@@ -179,4 +179,40 @@ public class DeliveryTests : RouterFixture
         await Router.SendAsync(again.ResultFor());
         Assert.That((await reply.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken)).Type(), Is.EqualTo("result"));
     }
+
+    [Test]
+    public async Task ConfirmedBarriersLeaveNothingBehindWhateverTheTimeout(CancellationToken cancellationToken)
+    {
+        // One stanza at a time, so that nearly every stanza gets a barrier of its own. Each barrier is watched for
+        // RequestTimeout; a watch left to expire instead of cancelled kept hundreds of bytes per barrier alive.
+        var barriers = 0;
+        Router.Routed += r =>
+        {
+            if (r.Stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref barriers);
+        };
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            Acknowledged(o);
+            o.RequestTimeout = TimeSpan.FromMinutes(10);
+        });
+        await SendOneAtATimeAsync(component, 0, 2000, cancellationToken); // warm up
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        int barriersBefore = Volatile.Read(ref barriers);
+        await SendOneAtATimeAsync(component, 2000, 22_000, cancellationToken);
+        await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed");
+        long grown = GC.GetTotalMemory(forceFullCollection: true) - before;
+        int confirmed = Volatile.Read(ref barriers) - barriersBefore;
+        TestContext.Out.WriteLine($"live memory grew by {grown:N0} bytes over {confirmed:N0} confirmed barriers");
+        Assert.That(confirmed, Is.GreaterThan(5000), "the test needs many barriers to mean anything");
+        Assert.That(grown, Is.LessThan(confirmed * 50L), "nothing per barrier outlives its confirmation");
+    }
+
+    private async Task SendOneAtATimeAsync(TestComponent component, int from, int to, CancellationToken cancellationToken)
+    {
+        for (int i = from; i < to; i++)
+        {
+            await component.SendAsync(Message(i), cancellationToken);
+            await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        }
+    }
 }
