@@ -87,6 +87,7 @@ public class EventLoopHandlerTests : RouterFixture
         await component.WaitForMessagesAsync(1);
         Assert.That((string?)component.Messages.Single().Element("body"), Is.EqualTo("fine"));
         Assert.That(component.IsReady, Is.True);
+        Assert.That(logger.Lines.Count(l => l.Text.Contains("handler failure")), Is.EqualTo(2), "both failures are logged");
     }
 
     [Test]

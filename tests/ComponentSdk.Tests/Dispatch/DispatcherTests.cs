@@ -26,6 +26,14 @@ public class DispatcherTests
         }
 
         public IEnumerable<int> Order => Ran.Select(r => r.N);
+
+        /// <summary>A recorder whose first item (0) stays pending until the returned gate is opened.</summary>
+        public static Recorder HoldingFirst(out TaskCompletionSource gate)
+        {
+            var opened = new TaskCompletionSource();
+            gate = opened;
+            return new Recorder { Work = n => n == 0 ? new ValueTask(opened.Task) : ValueTask.CompletedTask };
+        }
     }
 
     private static Task OnLoopAsync(Action action)
@@ -108,9 +116,7 @@ public class DispatcherTests
     [TestCase(true)]
     public async Task AnItemAwaitingHoldsBackTheRestWithoutHoldingTheThread(bool onEventLoop)
     {
-        var recorder = new Recorder();
-        var gate = new TaskCompletionSource();
-        recorder.Work = n => n == 0 ? new ValueTask(gate.Task) : ValueTask.CompletedTask;
+        Recorder recorder = Recorder.HoldingFirst(out TaskCompletionSource gate);
         var dispatcher = new Dispatcher(recorder.Process, 1000, () => { }, onEventLoop ? Loop : null);
         await OnLoopAsync(() =>
         {
@@ -177,9 +183,7 @@ public class DispatcherTests
     [TestCase(true)]
     public async Task TheBacklogMarksAreReportedWhenCrossed(bool onEventLoop)
     {
-        var recorder = new Recorder();
-        var gate = new TaskCompletionSource();
-        recorder.Work = n => n == 0 ? new ValueTask(gate.Task) : ValueTask.CompletedTask;
+        Recorder recorder = Recorder.HoldingFirst(out TaskCompletionSource gate);
         var depths = new ConcurrentQueue<int>();
         Dispatcher dispatcher = null!;
         dispatcher = new Dispatcher(recorder.Process, 4, () => depths.Enqueue(dispatcher.Depth), onEventLoop ? Loop : null);
