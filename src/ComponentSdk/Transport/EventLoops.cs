@@ -12,7 +12,10 @@ internal static class EventLoops
     private static readonly Lazy<IEventLoopGroup> SharedGroup = new(() =>
     {
         ApplyDefaults();
-        return new MultithreadEventLoopGroup(Math.Max(1, Environment.ProcessorCount));
+        int created = 0;
+        return new MultithreadEventLoopGroup(
+            group => new InlineEventLoop(group, $"ComponentSdk event loop {Interlocked.Increment(ref created)}"),
+            Math.Max(1, Environment.ProcessorCount));
     });
 
     public static IEventLoopGroup Shared => SharedGroup.Value;

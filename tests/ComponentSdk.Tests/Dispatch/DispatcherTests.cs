@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ComponentSdk.Dispatch;
+using ComponentSdk.Transport;
 using DotNetty.Transport.Channels;
 
 namespace ComponentSdk.Tests.Dispatch;
@@ -7,7 +8,8 @@ namespace ComponentSdk.Tests.Dispatch;
 [CancelAfter(30_000)]
 public class DispatcherTests
 {
-    private static readonly IEventLoop Loop = ((IEventLoopGroup)new MultithreadEventLoopGroup(1)).GetNext();
+    /// <summary>A loop of the group components run on.</summary>
+    private static readonly IEventLoop Loop = EventLoops.Shared.GetNext();
 
     private static ConnectionStatusEventArgs Status(int n) => new(ConnectionStatus.Ready, detail: n.ToString());
 
