@@ -24,6 +24,9 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
     /// <summary>Called on the event loop when the channel becomes writable again (or not).</summary>
     public Action? WritabilityChanged { get; set; }
 
+    /// <summary>Called on the event loop when a socket read has gone through the pipeline, before the next read is posted.</summary>
+    public Action? ReadCompleted { get; set; }
+
     /// <summary>The TLS layer, once a TLS handler was created for the connection.</summary>
     public TlsSession? Tls { get; set; }
 

@@ -45,6 +45,12 @@ internal sealed class DispatchHandler(ConnectionContext connection) : ChannelHan
         }
     }
 
+    public override void ChannelReadComplete(IChannelHandlerContext context)
+    {
+        connection.ReadCompleted?.Invoke();
+        context.FireChannelReadComplete();
+    }
+
     public override void ExceptionCaught(IChannelHandlerContext context, Exception exception)
     {
         Exception error = exception;

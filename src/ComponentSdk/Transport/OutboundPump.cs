@@ -35,6 +35,7 @@ internal sealed class OutboundPump
         drain = Drain;
         tag = ComponentTelemetry.Tag(connection.Options.DisplayName);
         connection.WritabilityChanged = Schedule;
+        connection.ReadCompleted = DrainIfScheduled;
     }
 
     /// <summary>Stanzas accepted and not yet handed to the channel.</summary>
@@ -72,6 +73,16 @@ internal sealed class OutboundPump
     private void Schedule()
     {
         if (Interlocked.CompareExchange(ref scheduled, 1, 0) == 0) channel.EventLoop.Execute(drain);
+    }
+
+    /// <summary>
+    /// At the end of a socket read, on the event loop: what the read's handlers sent goes out now, in one flush, rather
+    /// than in the task queued behind the read (which would post the next socket read first). The queued task then
+    /// finds nothing left.
+    /// </summary>
+    private void DrainIfScheduled()
+    {
+        if (Volatile.Read(ref scheduled) == 1) Drain();
     }
 
     private void Drain()

@@ -1,4 +1,6 @@
+using System.Xml.Linq;
 using ComponentSdk.Protocols.Accept;
+using ComponentSdk.Transport;
 using ComponentSdk.Xml;
 
 namespace ComponentSdk.Tests.Protocols;
@@ -19,6 +21,21 @@ public class DispatchHandlerTests
         StageHarness harness = Ready();
         harness.Receive(" <message/>\n<presence/> ");
         Assert.That(harness.Observer.Stanzas.Select(s => s.Name.LocalName), Is.EqualTo(new[] { "message", "presence" }));
+    }
+
+    [Test]
+    public void WhatIsSentDuringAReadGoesOutWhenTheReadCompletesNotInATaskBehindIt()
+    {
+        StageHarness harness = Ready();
+        var pump = new OutboundPump(harness.Channel, harness.Context);
+        pump.Enqueue(new XElement("message", new XAttribute("id", "reply")));
+        Assert.That(harness.Sent(), Is.Empty, "queued as a task on the loop, not written yet");
+
+        harness.Channel.Pipeline.FireChannelReadComplete();
+
+        Assert.That(harness.Sent(), Is.EqualTo("<message id='reply'/>"), "written and flushed before the queued task runs");
+        harness.Channel.RunPendingTasks();
+        Assert.That(harness.Sent(), Is.Empty, "the queued task finds nothing left");
     }
 
     [Test]
