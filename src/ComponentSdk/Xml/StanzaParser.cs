@@ -348,10 +348,11 @@ internal sealed class StanzaParser
     /// <summary>UTF-8 to string, with references replaced and line ends (and, in attributes, whitespace) normalized.</summary>
     private string Decode(ReadOnlySpan<byte> raw, TextMode mode)
     {
-        int special = NextSpecial(raw, mode);
-        if (special < 0) return Utf8Text.Decode(raw);
-
+        // One reusable buffer for every text and value: no stack buffer to clear per call.
         if (chars.Length < raw.Length) chars = new char[Math.Max(raw.Length, chars.Length * 2)];
+        int special = NextSpecial(raw, mode);
+        if (special < 0) return raw.IsEmpty ? string.Empty : new string(chars, 0, Utf8Text.Transcode(raw, chars));
+
         int written = 0;
         int pos = 0;
         while (true)
