@@ -60,7 +60,7 @@ internal sealed class InlineEventLoop : AbstractScheduledEventExecutor, IEventLo
 
     public override bool IsShuttingDown => Volatile.Read(ref runState) >= ShuttingDown;
 
-    public override bool IsShutdown => Volatile.Read(ref runState) >= ShuttingDown;
+    public override bool IsShutdown => IsTerminated;
 
     public override bool IsTerminated => Volatile.Read(ref runState) == Terminated;
 
