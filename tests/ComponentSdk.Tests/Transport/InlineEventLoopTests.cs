@@ -69,7 +69,17 @@ public class InlineEventLoopTests
         }
     }
 
-    private static async Task<(IChannel Client, Socket Server)> ConnectAsync(IEventLoop loop, IChannelHandler handler)
+    /// <summary>A DotNetty client channel on the loop under test, connected to a plain socket that plays the peer.</summary>
+    private sealed record Connected(IChannel Client, Socket Server) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Client.CloseAsync();
+            Server.Dispose();
+        }
+    }
+
+    private static async Task<Connected> ConnectAsync(IEventLoop loop, IChannelHandler handler)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -80,7 +90,7 @@ public class InlineEventLoopTests
             .ChannelFactory(() => new TcpSocketChannel())
             .Handler(handler)
             .ConnectAsync(listener.LocalEndPoint!);
-        return (client, await accepted);
+        return new Connected(client, await accepted);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
@@ -123,25 +133,18 @@ public class InlineEventLoopTests
     {
         var probe = new OverlapProbe();
         var reads = new ReadRecorder(probe, loop);
-        (IChannel client, Socket server) = await ConnectAsync(loop, reads);
-        try
+        await using Connected connected = await ConnectAsync(loop, reads);
+        Socket server = connected.Server;
+        for (int i = 0; i < 20; i++)
         {
-            for (int i = 0; i < 20; i++)
-            {
-                long before = Interlocked.Read(ref reads.Bytes);
-                await server.SendAsync(new byte[] { 1, 2, 3 });
-                await WaitUntilAsync(() => Interlocked.Read(ref reads.Bytes) == before + 3, "the read");
-            }
+            long before = Interlocked.Read(ref reads.Bytes);
+            await server.SendAsync(new byte[] { 1, 2, 3 });
+            await WaitUntilAsync(() => Interlocked.Read(ref reads.Bytes) == before + 3, "the read");
+        }
 
-            Assert.That(reads.Reads.All(r => r.InLoop), "every read holds the loop");
-            Assert.That(reads.Reads.Count(r => r.Thread != ThreadName), Is.GreaterThan(0),
-                "reads ran on the socket's completing thread, not handed to the loop's own thread");
-        }
-        finally
-        {
-            await client.CloseAsync();
-            server.Dispose();
-        }
+        Assert.That(reads.Reads.All(r => r.InLoop), "every read holds the loop");
+        Assert.That(reads.Reads.Count(r => r.Thread != ThreadName), Is.GreaterThan(0),
+            "reads ran on the socket's completing thread, not handed to the loop's own thread");
     }
 
     [Test]
@@ -149,26 +152,19 @@ public class InlineEventLoopTests
     {
         var probe = new OverlapProbe();
         var reads = new ReadRecorder(probe, loop);
-        (IChannel client, Socket server) = await ConnectAsync(loop, reads);
-        try
+        await using Connected connected = await ConnectAsync(loop, reads);
+        Socket server = connected.Server;
+        int tasksRun = 0;
+        Task queuing = Task.Run(() =>
         {
-            int tasksRun = 0;
-            Task queuing = Task.Run(() =>
-            {
-                for (int n = 0; n < 50_000; n++) loop.Execute(() => probe.Run(() => tasksRun++));
-            });
-            var chunk = new byte[100];
-            for (int i = 0; i < 2_000; i++) await server.SendAsync(chunk);
-            await queuing;
-            await WaitUntilAsync(() => Interlocked.Read(ref reads.Bytes) == 200_000 && Volatile.Read(ref tasksRun) == 50_000, "every read and task");
+            for (int n = 0; n < 50_000; n++) loop.Execute(() => probe.Run(() => tasksRun++));
+        });
+        var chunk = new byte[100];
+        for (int i = 0; i < 2_000; i++) await server.SendAsync(chunk);
+        await queuing;
+        await WaitUntilAsync(() => Interlocked.Read(ref reads.Bytes) == 200_000 && Volatile.Read(ref tasksRun) == 50_000, "every read and task");
 
-            Assert.That(probe.Overlaps, Is.Zero, "a read never runs beside a queued task");
-        }
-        finally
-        {
-            await client.CloseAsync();
-            server.Dispose();
-        }
+        Assert.That(probe.Overlaps, Is.Zero, "a read never runs beside a queued task");
     }
 
     [Test]
@@ -195,18 +191,10 @@ public class InlineEventLoopTests
         var ran = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Scheduled from a read, as a pipeline handler does: on the socket's thread, while the loop's own thread sleeps.
         var reads = new ReadRecorder(new OverlapProbe(), loop) { OnRead = () => _ = loop.Schedule(() => ran.TrySetResult(), TimeSpan.FromMilliseconds(20)) };
-        (IChannel client, Socket server) = await ConnectAsync(loop, reads);
-        try
-        {
-            await server.SendAsync(new byte[] { 1 });
+        await using Connected connected = await ConnectAsync(loop, reads);
+        await connected.Server.SendAsync(new byte[] { 1 });
 
-            await ran.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        finally
-        {
-            await client.CloseAsync();
-            server.Dispose();
-        }
+        await ran.Task.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     [Test]
@@ -227,18 +215,10 @@ public class InlineEventLoopTests
     {
         var after = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reads = new ReadRecorder(new OverlapProbe(), loop) { OnRead = () => ContinueAfterAwait(after) };
-        (IChannel client, Socket server) = await ConnectAsync(loop, reads);
-        try
-        {
-            await server.SendAsync(new byte[] { 1 });
+        await using Connected connected = await ConnectAsync(loop, reads);
+        await connected.Server.SendAsync(new byte[] { 1 });
 
-            Assert.That(await after.Task.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
-        }
-        finally
-        {
-            await client.CloseAsync();
-            server.Dispose();
-        }
+        Assert.That(await after.Task.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
 
         async void ContinueAfterAwait(TaskCompletionSource<bool> result)
         {
