@@ -81,10 +81,22 @@ public partial class Component
     }
 
     /// <summary>Under the lock: with acknowledged delivery, sends a barrier when one is due and watches its return.</summary>
+    /// <summary>Unconfirmed stanzas that make a delivery check go out at once, however recent the last one.</summary>
+    private const int DeferredBarrierLimit = 256;
+
     private void RequestBarrier(Session current)
     {
+        if (delivery is null || jid is null || delivery.OutstandingBarrier is not null || delivery.Count == 0) return;
+        TimeSpan wait = options.DeliveryCheckInterval - Stopwatch.GetElapsedTime(lastBarrierTimestamp);
+        if (wait > TimeSpan.Zero && delivery.Count < DeferredBarrierLimit)
+        {
+            // Too soon after the last check: one check later covers this stanza and whatever follows it meanwhile.
+            deferredBarrier ??= current.Connection.Channel!.EventLoop.Schedule(RequestDeferredBarrier, wait);
+            return;
+        }
         bool stampFrom = options.ConnectionType is ConnectionType.Accept or ConnectionType.Jabberd2;
-        if (delivery is null || jid is null || delivery.NextBarrier(jid, stampFrom) is not { } barrier) return;
+        if (delivery.NextBarrier(jid, stampFrom) is not { } barrier) return;
+        lastBarrierTimestamp = Stopwatch.GetTimestamp();
         current.Connection.Pump.Enqueue(barrier);
         string id = barrier.Id()!;
         TimeSpan timeout = options.RequestTimeout;
@@ -102,6 +114,15 @@ public partial class Component
                 $"The server did not route the delivery check back within {timeout.TotalSeconds:0.###} s; the connection is recycled and unconfirmed stanzas are sent again."));
             current.Connection.Channel.CloseAsync();
         }, timeout);
+    }
+
+    private void RequestDeferredBarrier()
+    {
+        lock (gate)
+        {
+            deferredBarrier = null;
+            if (ready && session is { } current) RequestBarrier(current);
+        }
     }
 
     /// <summary>On the event loop: one of our barriers came back.</summary>

@@ -105,6 +105,15 @@ public sealed class ConnectionOptions
     public bool? AcknowledgedDelivery { get; set; }
 
     /// <summary>
+    /// With <see cref="AcknowledgedDelivery"/>: the least time between two delivery checks (barriers), unless 256
+    /// stanzas already wait for one. A stanza sent sooner after the last check waits for the next one, so a component
+    /// sending one stanza at a time costs one check per interval or per 256 stanzas rather than one per stanza; under
+    /// load there is one per round trip as before. Longer means more stanzas sent again (and dropped as repeats by the
+    /// receiver) after a lost connection. Default 10 ms; zero checks as soon as none is outstanding.
+    /// </summary>
+    public TimeSpan DeliveryCheckInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
     /// Drop received stanzas whose sender and id were seen among the last this many (repeats sent again by a peer
     /// using acknowledged delivery after a reconnect). 0, the default, keeps every stanza; hosted components use
     /// 10,000 unless told otherwise.
@@ -260,6 +269,7 @@ public sealed class ConnectionOptions
         if (MaxQueuedStanzas < 1) failures.Add("MaxQueuedStanzas must be at least 1.");
         if (MaxInboundBacklog < 2) failures.Add("MaxInboundBacklog must be at least 2.");
         if (DuplicateWindow < 0) failures.Add("DuplicateWindow must not be negative.");
+        if (DeliveryCheckInterval < TimeSpan.Zero) failures.Add("DeliveryCheckInterval must not be negative.");
         if (MaxOutboundBacklog < 2) failures.Add("MaxOutboundBacklog must be at least 2.");
         if (!Enum.IsDefined(QueueFullPolicy)) failures.Add("QueueFullPolicy must be Fail or Wait.");
         AddIfNotPositive(failures, RequestTimeout, nameof(RequestTimeout));

@@ -194,17 +194,61 @@ public class DeliveryTests : RouterFixture
         {
             Acknowledged(o);
             o.RequestTimeout = TimeSpan.FromMinutes(10);
+            o.DeliveryCheckInterval = TimeSpan.Zero;
         });
-        await SendOneAtATimeAsync(component, 0, 2000, cancellationToken); // warm up
+        // Warm up long enough for the per-thread buffer caches of every thread that takes the event loop to exist.
+        await SendOneAtATimeAsync(component, 0, 20_000, cancellationToken);
         long before = GC.GetTotalMemory(forceFullCollection: true);
         int barriersBefore = Volatile.Read(ref barriers);
-        await SendOneAtATimeAsync(component, 2000, 22_000, cancellationToken);
+        await SendOneAtATimeAsync(component, 20_000, 40_000, cancellationToken);
         await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed");
         long grown = GC.GetTotalMemory(forceFullCollection: true) - before;
         int confirmed = Volatile.Read(ref barriers) - barriersBefore;
         TestContext.Out.WriteLine($"live memory grew by {grown:N0} bytes over {confirmed:N0} confirmed barriers");
         Assert.That(confirmed, Is.GreaterThan(5000), "the test needs many barriers to mean anything");
         Assert.That(grown, Is.LessThan(confirmed * 50L), "nothing per barrier outlives its confirmation");
+    }
+
+    [Test]
+    public async Task StanzasSentOneAtATimeShareADeliveryCheckPerInterval(CancellationToken cancellationToken)
+    {
+        var barriers = 0;
+        Router.Routed += r =>
+        {
+            if (r.Stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref barriers);
+        };
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            Acknowledged(o);
+            o.DeliveryCheckInterval = TimeSpan.FromMilliseconds(500);
+        });
+
+        await SendOneAtATimeAsync(component, 0, 200, cancellationToken);
+        await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed, by the check that waited");
+
+        TestContext.Out.WriteLine($"{barriers} barriers for 200 stanzas sent one at a time");
+        Assert.That(barriers, Is.InRange(1, 20), "one check per interval, not one per stanza");
+    }
+
+    [Test]
+    public async Task ADeliveryCheckGoesOutAtOnceWhen256StanzasWaitForOne(CancellationToken cancellationToken)
+    {
+        var barriers = 0;
+        Router.Routed += r =>
+        {
+            if (r.Stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref barriers);
+        };
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            Acknowledged(o);
+            o.DeliveryCheckInterval = TimeSpan.FromMinutes(10);
+        });
+
+        await SendOneAtATimeAsync(component, 0, 600, cancellationToken);
+        await TestComponent.Until(() => component.UnconfirmedCount < 256, null, "the checks made by count confirmed");
+
+        Assert.That(barriers, Is.InRange(2, 3), "the first check at once, then one per 256 stanzas");
+        Assert.That(component.UnconfirmedCount, Is.GreaterThan(0), "the rest waits for the interval");
     }
 
     private async Task SendOneAtATimeAsync(TestComponent component, int from, int to, CancellationToken cancellationToken)
