@@ -4,8 +4,9 @@ using DotNetty.Transport.Channels;
 namespace ComponentSdk.Transport;
 
 /// <summary>
-/// The event-loop group connections run on unless the caller passes one. It lives as long as the process and is
-/// never shut down: DotNetty 0.7.6's graceful shutdown can livelock, and its threads do not keep the process alive.
+/// The event-loop group connections run on unless the caller passes one: one <see cref="InlineEventLoop"/> per core.
+/// It lives as long as the process and is never shut down; its threads are background threads and do not keep the
+/// process alive.
 /// </summary>
 internal static class EventLoops
 {
