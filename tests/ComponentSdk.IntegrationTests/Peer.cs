@@ -16,5 +16,7 @@ internal sealed class Peer(ConnectionOptions options, bool echo = false) : Compo
     }
 
     public Task WaitForAsync(int count, TimeSpan timeout) =>
-        TestWait.UntilAsync(() => Messages.Count >= count, $"{count} messages at {Options.Hostname} (have {Messages.Count})", timeout);
+        TestWait.UntilAsync(() => Messages.Count >= count,
+            () => $"{count} messages at {Options.Hostname} (have {Messages.Count}; ready {IsReady}, queued {QueuedStanzas.Count}, unconfirmed {UnconfirmedCount})",
+            timeout);
 }

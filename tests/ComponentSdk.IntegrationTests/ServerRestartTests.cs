@@ -54,7 +54,10 @@ public class ServerRestartTests
             server = server.StartAgain();
 
             await sending;
-            await component.WaitForAsync(Count, TimeSpan.FromSeconds(60));
+            await TestWait.UntilAsync(() => component.Messages.Count >= Count,
+                () => $"{Count} messages (have {component.Messages.Count}; ready {component.IsReady}, queued {component.QueuedStanzas.Count}, " +
+                    $"unconfirmed {component.UnconfirmedCount}; statuses: {string.Join(", ", statuses.Select(s => s.Status))})",
+                TimeSpan.FromSeconds(60));
             await TestWait.UntilAsync(() => component.UnconfirmedCount == 0 && component.QueuedStanzas.Count == 0, "everything confirmed", TimeSpan.FromSeconds(30));
             await Task.Delay(500, cancellationToken);
 
