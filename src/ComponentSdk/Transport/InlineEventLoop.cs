@@ -70,9 +70,13 @@ internal sealed class InlineEventLoop : AbstractScheduledEventExecutor, IEventLo
 
     protected override IEnumerable<IEventExecutor> GetItems() => [this];
 
+    /// <remarks>
+    /// After the loop has terminated a task is dropped, as DotNetty's own loop leaves it in a queue nobody runs:
+    /// throwing would take down the thread that queued it, which for a late socket completion is .NET's socket thread.
+    /// </remarks>
     public override void Execute(IRunnable task)
     {
-        if (IsTerminated) throw new RejectedExecutionException("The event loop has shut down.");
+        if (IsTerminated) return;
         tasks.Enqueue(task);
         // A thread holding the loop looks at the queue again after letting go (see Release), so only a free loop needs waking.
         if (Volatile.Read(ref owner) == Free) wake.Set();
@@ -214,7 +218,7 @@ internal sealed class InlineEventLoop : AbstractScheduledEventExecutor, IEventLo
     private void Terminate()
     {
         CancelScheduledTasks();
-        Volatile.Write(ref runState, Terminated); // from here Execute refuses new tasks
+        Volatile.Write(ref runState, Terminated); // from here Execute drops new tasks
         while (tasks.TryDequeue(out IRunnable? task)) SafeExecute(task);
         Volatile.Write(ref owner, Retired);
         terminated.TrySetResult();
