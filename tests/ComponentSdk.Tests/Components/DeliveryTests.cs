@@ -196,7 +196,7 @@ public class DeliveryTests : RouterFixture
             o.RequestTimeout = TimeSpan.FromMinutes(10);
             o.DeliveryCheckInterval = TimeSpan.Zero;
         });
-        // Warm up long enough for the per-thread buffer caches of every thread that takes the event loop to exist.
+        // Warm up long enough for most one-time growth (per-thread buffer caches of the threads that take the loop).
         await SendOneAtATimeAsync(component, 0, 20_000, cancellationToken);
         long before = GC.GetTotalMemory(forceFullCollection: true);
         int barriersBefore = Volatile.Read(ref barriers);
@@ -206,7 +206,10 @@ public class DeliveryTests : RouterFixture
         int confirmed = Volatile.Read(ref barriers) - barriersBefore;
         TestContext.Out.WriteLine($"live memory grew by {grown:N0} bytes over {confirmed:N0} confirmed barriers");
         Assert.That(confirmed, Is.GreaterThan(5000), "the test needs many barriers to mean anything");
-        Assert.That(grown, Is.LessThan(confirmed * 50L), "nothing per barrier outlives its confirmation");
+        // The leak this guards against kept about 340 bytes per barrier (6.4 MB here). Below 150 bytes per barrier
+        // leaves room for one-time growth: buffer caches of thread-pool threads that first take the event loop
+        // during the measurement (socket completions run on the pool in tests).
+        Assert.That(grown, Is.LessThan(confirmed * 150L), "nothing per barrier outlives its confirmation");
     }
 
     [Test]
