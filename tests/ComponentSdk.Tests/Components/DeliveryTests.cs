@@ -11,6 +11,26 @@ public class DeliveryTests : RouterFixture
     private static XElement Message(int n, string to = "user@localhost") =>
         new("message", new XAttribute("to", to), new XAttribute("from", "echo.localhost"), new XElement("body", n));
 
+    /// <summary>Counts the delivery checks (barriers, ids starting "b-") the router routes.</summary>
+    private sealed class BarrierCounter
+    {
+        private int count;
+
+        public int Count => Volatile.Read(ref count);
+
+        public void Observe(XElement stanza)
+        {
+            if (stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref count);
+        }
+    }
+
+    private BarrierCounter CountBarriers()
+    {
+        var counter = new BarrierCounter();
+        Router.Routed += r => counter.Observe(r.Stanza);
+        return counter;
+    }
+
     private static void Acknowledged(ConnectionOptions o)
     {
         o.AcknowledgedDelivery = true;
@@ -21,11 +41,7 @@ public class DeliveryTests : RouterFixture
     [Test]
     public async Task TheServerConfirmsWhatItProcessedWithBarriersTheApplicationNeverSees(CancellationToken cancellationToken)
     {
-        var barriers = 0;
-        Router.Routed += r =>
-        {
-            if (r.Stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref barriers);
-        };
+        BarrierCounter barriers = CountBarriers();
         await using TestComponent component = await ConnectedAsync(configure: Acknowledged);
         for (int i = 0; i < 1000; i++) await component.SendAsync(Message(i), cancellationToken);
         await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed");
@@ -36,8 +52,8 @@ public class DeliveryTests : RouterFixture
             Assert.That((int)received.Element("body")!, Is.EqualTo(i));
             Assert.That(received.Id(), Is.Not.Empty, "stanzas get an id so a receiver can drop repeats");
         }
-        Assert.That(barriers, Is.InRange(1, 1000), "one barrier per round trip, not one per stanza");
-        TestContext.Out.WriteLine($"{barriers} barriers for 1000 stanzas");
+        Assert.That(barriers.Count, Is.InRange(1, 1000), "one barrier per round trip, not one per stanza");
+        TestContext.Out.WriteLine($"{barriers.Count} barriers for 1000 stanzas");
         Assert.That(component.Iqs, Is.Empty, "barriers are not handed to the application");
     }
 
@@ -185,11 +201,7 @@ public class DeliveryTests : RouterFixture
     {
         // One stanza at a time, so that nearly every stanza gets a barrier of its own. Each barrier is watched for
         // RequestTimeout; a watch left to expire instead of cancelled kept hundreds of bytes per barrier alive.
-        var barriers = 0;
-        Router.Routed += r =>
-        {
-            if (r.Stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref barriers);
-        };
+        BarrierCounter barriers = CountBarriers();
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
             Acknowledged(o);
@@ -199,11 +211,11 @@ public class DeliveryTests : RouterFixture
         // Warm up long enough for most one-time growth (per-thread buffer caches of the threads that take the loop).
         await SendOneAtATimeAsync(component, 0, 20_000, cancellationToken);
         long before = GC.GetTotalMemory(forceFullCollection: true);
-        int barriersBefore = Volatile.Read(ref barriers);
+        int barriersBefore = barriers.Count;
         await SendOneAtATimeAsync(component, 20_000, 40_000, cancellationToken);
         await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed");
         long grown = GC.GetTotalMemory(forceFullCollection: true) - before;
-        int confirmed = Volatile.Read(ref barriers) - barriersBefore;
+        int confirmed = barriers.Count - barriersBefore;
         TestContext.Out.WriteLine($"live memory grew by {grown:N0} bytes over {confirmed:N0} confirmed barriers");
         Assert.That(confirmed, Is.GreaterThan(5000), "the test needs many barriers to mean anything");
         // The leak this guards against kept about 340 bytes per barrier (6.4 MB here). Below 150 bytes per barrier
@@ -215,11 +227,7 @@ public class DeliveryTests : RouterFixture
     [Test]
     public async Task StanzasSentOneAtATimeShareADeliveryCheckPerInterval(CancellationToken cancellationToken)
     {
-        var barriers = 0;
-        Router.Routed += r =>
-        {
-            if (r.Stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref barriers);
-        };
+        BarrierCounter barriers = CountBarriers();
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
             Acknowledged(o);
@@ -229,18 +237,14 @@ public class DeliveryTests : RouterFixture
         await SendOneAtATimeAsync(component, 0, 200, cancellationToken);
         await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed, by the check that waited");
 
-        TestContext.Out.WriteLine($"{barriers} barriers for 200 stanzas sent one at a time");
-        Assert.That(barriers, Is.InRange(1, 20), "one check per interval, not one per stanza");
+        TestContext.Out.WriteLine($"{barriers.Count} barriers for 200 stanzas sent one at a time");
+        Assert.That(barriers.Count, Is.InRange(1, 20), "one check per interval, not one per stanza");
     }
 
     [Test]
     public async Task ADeliveryCheckGoesOutAtOnceWhen256StanzasWaitForOne(CancellationToken cancellationToken)
     {
-        var barriers = 0;
-        Router.Routed += r =>
-        {
-            if (r.Stanza.Id()?.StartsWith("b-", StringComparison.Ordinal) == true) Interlocked.Increment(ref barriers);
-        };
+        BarrierCounter barriers = CountBarriers();
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
             Acknowledged(o);
@@ -250,7 +254,7 @@ public class DeliveryTests : RouterFixture
         await SendOneAtATimeAsync(component, 0, 600, cancellationToken);
         await TestComponent.Until(() => component.UnconfirmedCount < 256, null, "the checks made by count confirmed");
 
-        Assert.That(barriers, Is.InRange(2, 3), "the first check at once, then one per 256 stanzas");
+        Assert.That(barriers.Count, Is.InRange(2, 3), "the first check at once, then one per 256 stanzas");
         Assert.That(component.UnconfirmedCount, Is.GreaterThan(0), "the rest waits for the interval");
     }
 
