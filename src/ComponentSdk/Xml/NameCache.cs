@@ -33,7 +33,7 @@ internal sealed class NameCache
     /// <summary>The name <paramref name="local"/> (an NCName, already split from its prefix) in <paramref name="ns"/>.</summary>
     public XName GetName(ReadOnlySpan<byte> local, XNamespace ns)
     {
-        uint hash = Fnv(local) ^ (uint)RuntimeHelpers.GetHashCode(ns);
+        uint hash = ByteHash.Of(local) ^ (uint)RuntimeHelpers.GetHashCode(ns);
         ref NameEntry entry = ref names[hash & (NameSlots - 1)];
         if (ReferenceEquals(entry.Namespace, ns) && local.SequenceEqual(entry.Local))
             return entry.Name!;
@@ -48,7 +48,7 @@ internal sealed class NameCache
     public XNamespace GetNamespace(ReadOnlySpan<byte> uri)
     {
         if (uri.IsEmpty) return XNamespace.None;
-        uint hash = Fnv(uri);
+        uint hash = ByteHash.Of(uri);
         ref NamespaceEntry entry = ref namespaces[hash & (NamespaceSlots - 1)];
         if (uri.SequenceEqual(entry.Uri)) return entry.Namespace!;
 
@@ -72,12 +72,5 @@ internal sealed class NameCache
             throw new MalformedXmlException($"'{name}' is not a valid XML name.");
         }
         return name;
-    }
-
-    private static uint Fnv(ReadOnlySpan<byte> bytes)
-    {
-        uint hash = 2166136261;
-        foreach (byte b in bytes) hash = (hash ^ b) * 16777619;
-        return hash;
     }
 }

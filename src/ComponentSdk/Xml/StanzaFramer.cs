@@ -17,7 +17,7 @@ namespace ComponentSdk.Xml;
 /// read stopped, and enforces <see cref="XmlLimits"/> before a frame is handed on, so memory stays bounded by
 /// <see cref="XmlLimits.MaxStanzaBytes"/> plus one read. It rejects what RFC 6120 §11.1 forbids (DTDs, entity
 /// declarations, comments, processing instructions, undefined entity references) with
-/// <see cref="RestrictedXmlException"/>, invalid UTF-8 and forbidden characters with
+/// <see cref="RestrictedXmlException"/>, invalid UTF-8, forbidden characters and <c>]]&gt;</c> in text with
 /// <see cref="MalformedXmlException"/>. After an error it discards all further input.
 /// </para>
 /// <para>
@@ -351,6 +351,8 @@ public sealed class StanzaFramer : ByteToMessageDecoder
             case Lex.Text:
                 if (b == (byte)'<') return OpenTag(buffer, at);
                 if (b == (byte)'&') return Reference(buffer, at);
+                if (b == (byte)'>' && at >= 2 && buffer[at - 1] == (byte)']' && buffer[at - 2] == (byte)']')
+                    throw new MalformedXmlException("']]>' is not allowed in character data.");
                 return at + 1;
 
             case Lex.StartTag:

@@ -12,7 +12,7 @@ namespace ComponentSdk.Xml;
 /// <c>jabber:component:accept</c> and the header's default namespace) come out in no namespace, so
 /// <c>/message/body</c> matches without prefixes; payload namespaces are kept. No namespace declaration
 /// attributes are added to the tree. Works on frames from <see cref="StanzaFramer"/>, which has already refused
-/// '&lt;' in attribute values, control characters and undefined references. Not thread-safe: one instance per stream.
+/// '&lt;' in attribute values, <c>]]&gt;</c> in text, control characters and undefined references. Not thread-safe: one instance per stream.
 /// </summary>
 internal sealed class StanzaParser
 {
@@ -121,7 +121,7 @@ internal sealed class StanzaParser
             {
                 int i = s[pos..].IndexOf((byte)'<');
                 if (i < 0) throw new MalformedXmlException("An element is not closed.");
-                if (i > 0) AddText(open[depth - 1].Element, s.Slice(pos, i));
+                if (i > 0) open[depth - 1].Element.Add(Decode(s.Slice(pos, i), TextMode.Text));
                 pos += i;
                 if (pos + 1 >= s.Length) throw new MalformedXmlException("An element is not closed.");
 
@@ -339,11 +339,6 @@ internal sealed class StanzaParser
         return start + length + 3;
     }
 
-    private void AddText(XElement parent, ReadOnlySpan<byte> raw)
-    {
-        if (raw.IndexOf("]]>"u8) >= 0) throw new MalformedXmlException("']]>' is not allowed in character data.");
-        parent.Add(Decode(raw, TextMode.Text));
-    }
 
     /// <summary>UTF-8 to string, with references replaced and line ends (and, in attributes, whitespace) normalized.</summary>
     private string Decode(ReadOnlySpan<byte> raw, TextMode mode)

@@ -24,9 +24,7 @@ internal sealed class ValueCache
     public string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > MaxLength) return Utf8Text.Decode(utf8);
-        uint hash = 2166136261;
-        foreach (byte b in utf8) hash = (hash ^ b) * 16777619;
-        ref Entry entry = ref entries[hash & (Slots - 1)];
+        ref Entry entry = ref entries[ByteHash.Of(utf8) & (Slots - 1)];
         if (entry.Value is not null && utf8.SequenceEqual(entry.Bytes)) return entry.Value;
 
         string value = Utf8Text.Decode(utf8);

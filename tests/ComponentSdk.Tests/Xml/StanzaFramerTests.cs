@@ -178,6 +178,8 @@ public class StanzaFramerTests
     [TestCase(Header + "<a>\uFFFE</a>", TestName = "U+FFFE")]
     [TestCase(Header + "<a>\uFFFF</a>", TestName = "U+FFFF")]
     [TestCase(Header + "<![CDATA[x]]>", TestName = "CDATA between stanzas")]
+    [TestCase(Header + "<a>x]]>y</a>", TestName = "']]>' in text")]
+    [TestCase(Header + "<a><![CDATA[x]]>]]></a>", TestName = "']]>' in text right after CDATA")]
     [TestCase(Header + "<1a/>", TestName = "name starting with a digit")]
     [TestCase(Header + "</other:stream>", TestName = "footer does not match the header")]
     [TestCase("<stream:stream xmlns:stream='http://etherx.jabber.org/streams'/>", TestName = "empty stream element")]
