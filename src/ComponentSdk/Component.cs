@@ -161,7 +161,11 @@ public partial class Component : IAsyncDisposable
     /// <summary>Cancelled when the component is disposed; handlers receive it.</summary>
     protected CancellationToken Stopping => stopping.Token;
 
-    /// <summary>Shuts the connection down cleanly (see <see cref="ShutdownAsync"/>) and stops dispatching.</summary>
+    /// <summary>
+    /// Shuts the connection down cleanly (see <see cref="ShutdownAsync"/>) and stops dispatching: what was already
+    /// received is still handled, for up to <see cref="ConnectionOptions.ShutdownTimeout"/>; then
+    /// <see cref="Stopping"/> is cancelled. A handler that does not return a second after that is logged and left.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
@@ -180,11 +184,26 @@ public partial class Component : IAsyncDisposable
         lock (gate) current = session;
         if (current?.Connection.Channel is { } channel) await channel.CloseAsync().ConfigureAwait(false);
         dispatcher.Stop();
-        await dispatcher.Completion.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        // What was received runs to the end, for up to ShutdownTimeout; then Stopping asks the handlers still running
+        // to give up. One that ignores it is left behind with a warning: disposal does not fail because of it.
+        if (!await CompletesWithinAsync(dispatcher.Completion, options.ShutdownTimeout).ConfigureAwait(false))
+        {
+            await stopping.CancelAsync().ConfigureAwait(false);
+            if (!await CompletesWithinAsync(dispatcher.Completion, HandlerGraceAfterCancel).ConfigureAwait(false))
+                Log.HandlersStillRunning(logger, options.DisplayName, dispatcher.Depth, options.ShutdownTimeout + HandlerGraceAfterCancel);
+        }
         await stopping.CancelAsync().ConfigureAwait(false);
         stopping.Dispose();
         lifecycle.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    private static readonly TimeSpan HandlerGraceAfterCancel = TimeSpan.FromSeconds(1);
+
+    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
+    {
+        await task.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return task.IsCompleted;
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);

@@ -70,7 +70,10 @@ public sealed class ConnectionOptions
     /// <summary>How long the server may take to complete the negotiation (handshake, TLS, SASL, bind). Default 30 s.</summary>
     public TimeSpan NegotiationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long <c>ShutdownAsync</c> waits for the server to close its stream. Default 5 s.</summary>
+    /// <summary>
+    /// How long <c>ShutdownAsync</c> waits for the server to close its stream, and <c>DisposeAsync</c> for the handlers to
+    /// finish what was received before it cancels them. Default 5 s.
+    /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -26,6 +26,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "{Connection} dropped a repeated {Stanza} with id {Id} (already received)")]
     public static partial void DuplicateDropped(ILogger logger, string connection, string stanza, string id);
 
+    [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "{Connection} disposed while handlers were still running after {Waited} ({Waiting} items not finished); they were cancelled and left behind")]
+    public static partial void HandlersStillRunning(ILogger logger, string connection, int waiting, TimeSpan waited);
+
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "{Connection} a handler failed on a {Stanza} stanza")]
     public static partial void HandlerFailed(ILogger logger, Exception error, string connection, string stanza);
 

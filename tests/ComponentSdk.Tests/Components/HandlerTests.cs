@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using ComponentSdk.Tests.Support;
 using ComponentSdk.Xml;
+using Microsoft.Extensions.Logging;
 
 namespace ComponentSdk.Tests.Components;
 
@@ -160,5 +161,50 @@ public class HandlerTests : RouterFixture
         }
         await other.WaitForMessagesAsync(200);
         Assert.That(other.Messages.Select(m => (string?)m.Element("body")), Is.EqualTo(Enumerable.Range(0, 200).Select(i => i.ToString())));
+    }
+
+    [Test]
+    public async Task DisposalCancelsAHandlerStillWaitingAfterTheShutdownTimeout(CancellationToken cancellationToken)
+    {
+        TestComponent component = await ConnectedAsync(configure: o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300));
+        component.Gate = new SemaphoreSlim(0); // waits on the token the handler was given, which is Stopping
+        await Router.SendAsync(Message("m1"));
+        await TestComponent.Until(() => !component.OnNetworkThreadAtStart.IsEmpty, null, "the handler to start");
+
+        Task disposal = component.DisposeAsync().AsTask();
+        Assert.That(await Task.WhenAny(disposal, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken)), Is.SameAs(disposal));
+        await disposal;
+        Assert.That(component.Messages, Is.Empty, "the handler was cancelled, not released");
+    }
+
+    [Test]
+    public async Task AHandlerThatIgnoresCancellationIsLoggedAndDoesNotFailDisposal(CancellationToken cancellationToken)
+    {
+        var logger = new RecordingLogger();
+        var release = new TaskCompletionSource();
+        ConnectionOptions options = Router.OptionsFor("echo.localhost");
+        options.ShutdownTimeout = TimeSpan.FromMilliseconds(300);
+        var component = new StuckComponent(options, release.Task, logger);
+        await component.ConnectAsync(cancellationToken);
+        await Router.SendAsync(Message("m1"));
+        await component.Started.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+
+        await component.DisposeAsync();
+        Assert.That(logger.Lines.Select(l => l.Id.Id), Does.Contain(205), logger.All);
+        release.SetResult();
+    }
+
+    private static XElement Message(string id) =>
+        new("message", new XAttribute("to", "bot@echo.localhost"), new XAttribute("from", "alice@localhost/r"), new XAttribute("id", id), new XElement("body", "x"));
+
+    private sealed class StuckComponent(ConnectionOptions options, Task release, ILogger logger) : Component(options, logger)
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            await release; // ignores cancellation on purpose
+        }
     }
 }
