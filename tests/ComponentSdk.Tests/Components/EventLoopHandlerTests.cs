@@ -73,24 +73,6 @@ public class EventLoopHandlerTests : RouterFixture
     }
 
     [Test]
-    public async Task AThrowingHandlerIsLoggedAndAnsweredAndTheConnectionCarriesOn(CancellationToken cancellationToken)
-    {
-        var logger = new RecordingLogger();
-        await using TestComponent component = await ConnectedAsync(configure: OnEventLoop, logger: logger);
-        component.ThrowOnBody = "boom";
-        await Router.SendAsync(new XElement("iq", new XAttribute("type", "get"), new XAttribute("id", "x1"), new XAttribute("throw", "yes"),
-            new XAttribute("from", "user@localhost/r"), new XAttribute("to", "echo.localhost"), new XElement(XName.Get("query", "jabber:iq:version"))));
-        Assert.That((await Router.ReceiveAsync(TimeSpan.FromSeconds(5))).ErrorCondition(), Is.EqualTo("internal-server-error"));
-
-        await Router.SendAsync(new XElement("message", new XAttribute("to", "a@echo.localhost"), new XElement("body", "boom")));
-        await Router.SendAsync(new XElement("message", new XAttribute("to", "a@echo.localhost"), new XElement("body", "fine")));
-        await component.WaitForMessagesAsync(1);
-        Assert.That((string?)component.Messages.Single().Element("body"), Is.EqualTo("fine"));
-        Assert.That(component.IsReady, Is.True);
-        Assert.That(logger.Lines.Count(l => l.Text.Contains("handler failure")), Is.EqualTo(2), "both failures are logged");
-    }
-
-    [Test]
     public async Task StatusEventsComeInOrderOnTheNetworkThread(CancellationToken cancellationToken)
     {
         ConnectionOptions options = Router.OptionsFor("echo.localhost");

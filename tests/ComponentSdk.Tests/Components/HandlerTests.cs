@@ -95,11 +95,12 @@ public class HandlerTests : RouterFixture
         Assert.That(reply.Descendants(time + "utc").Single().Value, Is.EqualTo("2026-11-25T00:00:00Z"));
     }
 
-    [Test]
-    public async Task AThrowingHandlerGetsInternalServerErrorForIqsAndTheConnectionSurvives(CancellationToken cancellationToken)
+    [TestCase(false, TestName = "AThrowingHandlerGetsInternalServerErrorForIqsAndTheConnectionSurvives(thread pool)")]
+    [TestCase(true, TestName = "AThrowingHandlerGetsInternalServerErrorForIqsAndTheConnectionSurvives(event loop)")]
+    public async Task AThrowingHandlerGetsInternalServerErrorForIqsAndTheConnectionSurvives(bool onEventLoop, CancellationToken cancellationToken)
     {
         var logger = new RecordingLogger();
-        await using TestComponent component = await ConnectedAsync(logger: logger);
+        await using TestComponent component = await ConnectedAsync(configure: o => o.RunHandlersOnEventLoop = onEventLoop, logger: logger);
         component.ThrowOnBody = "boom";
         XElement iq = Iq("get", XName.Get("query", "jabber:iq:version"), "x1");
         iq.SetAttributeValue("throw", "yes");
