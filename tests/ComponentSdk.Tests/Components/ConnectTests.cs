@@ -6,24 +6,12 @@ using ComponentSdk.Xml;
 namespace ComponentSdk.Tests.Components;
 
 [CancelAfter(20_000)]
-public class ConnectTests
+public class ConnectTests : RouterFixture
 {
-    private LoopbackRouter router = null!;
-
-    [SetUp]
-    public async Task StartRouter()
-    {
-        router = await LoopbackRouter.StartAsync();
-        router.AddComponent("echo.localhost", "secret");
-    }
-
-    [TearDown]
-    public async Task StopRouter() => await router.DisposeAsync();
-
     [Test]
     public async Task ConnectsAndRaisesPcjsStatusesInOrder(CancellationToken cancellationToken)
     {
-        await using var component = new TestComponent(router.OptionsFor("echo.localhost")) { RaiseElementEvents = true };
+        await using var component = new TestComponent(Router.OptionsFor("echo.localhost")) { RaiseElementEvents = true };
         var recorder = new StatusRecorder(component);
 
         await component.ConnectAsync(cancellationToken);
@@ -74,7 +62,7 @@ public class ConnectTests
     [Test]
     public async Task AWrongSecretIsATypedAuthenticationFailure(CancellationToken cancellationToken)
     {
-        ConnectionOptions options = router.OptionsFor("echo.localhost");
+        ConnectionOptions options = Router.OptionsFor("echo.localhost");
         options.Password = "wrong";
         await using var component = new TestComponent(options);
         var recorder = new StatusRecorder(component);
@@ -88,7 +76,7 @@ public class ConnectTests
     [Test]
     public async Task AnUnknownDomainIsRefused(CancellationToken cancellationToken)
     {
-        ConnectionOptions options = router.OptionsFor("echo.localhost");
+        ConnectionOptions options = Router.OptionsFor("echo.localhost");
         options.Hostname = "nope.localhost";
         await using var component = new TestComponent(options);
         var error = await Assert.ThrowsAsync<XmppAuthenticationException>(() => component.ConnectAsync(cancellationToken));
@@ -98,8 +86,8 @@ public class ConnectTests
     [Test]
     public async Task ARefusedConnectionIsConnectFailWithoutRetry(CancellationToken cancellationToken)
     {
-        ConnectionOptions options = router.OptionsFor("echo.localhost");
-        await router.DisposeAsync();
+        ConnectionOptions options = Router.OptionsFor("echo.localhost");
+        await Router.DisposeAsync();
         await using var component = new TestComponent(options);
         var recorder = new StatusRecorder(component);
 
@@ -113,7 +101,7 @@ public class ConnectTests
     [Test]
     public async Task ShutdownEndsTheStreamCleanly(CancellationToken cancellationToken)
     {
-        await using var component = new TestComponent(router.OptionsFor("echo.localhost"));
+        await using var component = new TestComponent(Router.OptionsFor("echo.localhost"));
         var recorder = new StatusRecorder(component);
         await component.ConnectAsync(cancellationToken);
 
@@ -125,13 +113,13 @@ public class ConnectTests
             ConnectionStatus.StreamEnd, ConnectionStatus.ShutdownStart, ConnectionStatus.SocketDisconnect, ConnectionStatus.ShutdownFinish,
         }), "no SocketFail after a clean shutdown");
         Assert.That(component.IsReady, Is.False);
-        await TestComponent.Until(() => router.ConnectedDomains.Count == 0, null, "the router to see the close");
+        await TestComponent.Until(() => Router.ConnectedDomains.Count == 0, null, "the router to see the close");
     }
 
     [Test]
     public async Task ShutdownWithoutAConnectionDoesNothing(CancellationToken cancellationToken)
     {
-        await using var component = new TestComponent(router.OptionsFor("echo.localhost"));
+        await using var component = new TestComponent(Router.OptionsFor("echo.localhost"));
         var recorder = new StatusRecorder(component);
         await component.ShutdownAsync(cancellationToken);
         await Task.Delay(100, cancellationToken);
@@ -141,7 +129,7 @@ public class ConnectTests
     [Test]
     public async Task ConnectingAgainReplacesTheLiveConnection(CancellationToken cancellationToken)
     {
-        await using var component = new TestComponent(router.OptionsFor("echo.localhost"));
+        await using var component = new TestComponent(Router.OptionsFor("echo.localhost"));
         await component.ConnectAsync(cancellationToken);
         string? first = component.StreamId;
 
@@ -150,7 +138,7 @@ public class ConnectTests
         Assert.That(component.IsReady, Is.True);
         Assert.That(component.StreamId, Is.Not.EqualTo(first));
         await TestComponent.Until(() => component.ReadyCount == 2, null, "Ready after the reconnect");
-        Assert.That(router.ConnectedDomains, Is.EqualTo(new[] { "echo.localhost" }));
+        Assert.That(Router.ConnectedDomains, Is.EqualTo(new[] { "echo.localhost" }));
     }
 
     [Test]
@@ -158,26 +146,26 @@ public class ConnectTests
     {
         await using LoopbackRouter other = await LoopbackRouter.StartAsync();
         other.AddComponent("echo.localhost", "secret");
-        await using var component = new TestComponent(router.OptionsFor("echo.localhost"));
+        await using var component = new TestComponent(Router.OptionsFor("echo.localhost"));
 
         await component.ConnectAsync(other.Host, other.Port, cancellationToken);
         Assert.That(other.ConnectedDomains, Has.Count.EqualTo(1));
 
         await component.ReconnectAsync(cancellationToken: cancellationToken);
         Assert.That(other.ConnectedDomains, Has.Count.EqualTo(1), "the new port is used again");
-        Assert.That(router.ConnectedDomains, Is.Empty);
+        Assert.That(Router.ConnectedDomains, Is.Empty);
     }
 
     [Test]
     public async Task AStreamErrorAfterReadyIsReportedAndPendingRequestsFail(CancellationToken cancellationToken)
     {
-        await using var component = new TestComponent(router.OptionsFor("echo.localhost"));
+        await using var component = new TestComponent(Router.OptionsFor("echo.localhost"));
         var recorder = new StatusRecorder(component);
         await component.ConnectAsync(cancellationToken);
         Task<XElement> request = component.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XAttribute("to", "localhost")), cancellationToken: cancellationToken);
-        await router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
 
-        await router.DisconnectAsync("echo.localhost", StreamErrorCondition.SystemShutdown);
+        await Router.DisconnectAsync("echo.localhost", StreamErrorCondition.SystemShutdown);
 
         var streamError = (StreamErrorException)(await recorder.WaitForAsync(ConnectionStatus.StreamError)).Error!;
         Assert.That(streamError.Condition, Is.EqualTo(StreamErrorCondition.SystemShutdown));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Xml.Linq;
 using ComponentSdk.Testing;
+using ComponentSdk.Tests.Components;
 using ComponentSdk.Xml;
 
 namespace ComponentSdk.Tests.Hosting;
@@ -9,34 +10,22 @@ namespace ComponentSdk.Tests.Hosting;
 /// <summary>components/Echo as a real process, hosted by ComponentHost, against the loopback router.</summary>
 [NonParallelizable]
 [CancelAfter(90_000)]
-public class EchoProcessTests
+public class EchoProcessTests : RouterFixture
 {
-    private LoopbackRouter router = null!;
-
-    [SetUp]
-    public async Task StartRouter()
-    {
-        router = await LoopbackRouter.StartAsync();
-        router.AddComponent("echo.localhost", "secret");
-    }
-
-    [TearDown]
-    public async Task StopRouter() => await router.DisposeAsync();
-
     private string[] Args(string secret = "secret") =>
-        ["--Component:Host=127.0.0.1", $"--Component:Port={router.Port}", "--Component:Hostname=echo.localhost", $"--Component:Password={secret}"];
+        ["--Component:Host=127.0.0.1", $"--Component:Port={Router.Port}", "--Component:Hostname=echo.localhost", $"--Component:Password={secret}"];
 
     [Test]
     public async Task EchoesStaysQuietAndEndsItsStreamCleanlyOnSigterm(CancellationToken cancellationToken)
     {
         using EchoProcess echo = EchoProcess.Start(Args());
-        await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
+        await Router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
 
         for (int i = 0; i < 50; i++)
         {
-            await router.SendAsync(new XElement("message", new XAttribute("from", "alice@localhost/r"), new XAttribute("to", "bot@echo.localhost"),
+            await Router.SendAsync(new XElement("message", new XAttribute("from", "alice@localhost/r"), new XAttribute("to", "bot@echo.localhost"),
                 new XAttribute("id", $"e{i}"), new XAttribute("type", "chat"), new XElement("body", $"hi {i}"), new XElement(XName.Get("active", "http://jabber.org/protocol/chatstates"))));
-            XElement reply = await router.ReceiveAsync(TimeSpan.FromSeconds(5));
+            XElement reply = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
             Assert.That(reply.Id(), Is.EqualTo($"e{i}"));
             Assert.That(reply.From(), Is.EqualTo("bot@echo.localhost"));
             Assert.That(reply.To(), Is.EqualTo("alice@localhost/r"));
@@ -45,7 +34,7 @@ public class EchoProcessTests
         }
 
         echo.Signal("TERM");
-        (string domain, bool clean) = await router.WaitForDisconnectAsync(TimeSpan.FromSeconds(15));
+        (string domain, bool clean) = await Router.WaitForDisconnectAsync(TimeSpan.FromSeconds(15));
         Assert.That((domain, clean), Is.EqualTo(("echo.localhost", true)), "</stream:stream> before the socket closed");
         Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
         Assert.That(echo.Output, Does.Not.Contain("hi 1"), "no per-message log lines at the default level");
@@ -98,9 +87,9 @@ public class EchoProcessTests
         try
         {
             using EchoProcess echo = EchoProcess.Start(
-                ["--Component:Host=127.0.0.1", $"--Component:Port={router.Port}", "--Component:Hostname=echo.localhost", "--Component:Debug=true"],
+                ["--Component:Host=127.0.0.1", $"--Component:Port={Router.Port}", "--Component:Hostname=echo.localhost", "--Component:Debug=true"],
                 new Dictionary<string, string> { ["HOME"] = home, ["DOTNET_ENVIRONMENT"] = "Development", ["Logging__LogLevel__Default"] = "Debug" });
-            await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
+            await Router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
             echo.Signal("TERM");
             Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
             Assert.That(echo.Output, Does.Contain("<handshake>"), "the XML trace was on");
@@ -117,9 +106,9 @@ public class EchoProcessTests
     {
         using EchoProcess echo = EchoProcess.Start([], new Dictionary<string, string>
         {
-            ["Component__Host"] = "127.0.0.1", ["Component__Port"] = router.Port.ToString(), ["Component__Hostname"] = "echo.localhost", ["Component__Password"] = "secret",
+            ["Component__Host"] = "127.0.0.1", ["Component__Port"] = Router.Port.ToString(), ["Component__Hostname"] = "echo.localhost", ["Component__Password"] = "secret",
         });
-        await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
+        await Router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
         echo.Signal("INT");
         Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
     }
