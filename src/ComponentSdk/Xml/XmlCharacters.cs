@@ -9,7 +9,8 @@ public static class XmlCharacters
     public static void EnsureValid(XElement element)
     {
         ArgumentNullException.ThrowIfNull(element);
-        foreach (XAttribute attribute in element.Attributes()) EnsureValid(attribute.Value);
+        // The linked list, not Attributes(): no enumerator per element on the send path.
+        for (XAttribute? attribute = element.FirstAttribute; attribute is not null; attribute = attribute.NextAttribute) EnsureValid(attribute.Value);
         if (!element.HasElements)
         {
             if (!element.IsEmpty) EnsureValid(element.Value);
