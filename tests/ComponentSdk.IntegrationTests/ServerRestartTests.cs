@@ -19,6 +19,7 @@ public class ServerRestartTests
     {
         const int Count = 5000;
         XmppServer server = XmppServer.Start(name, c2sPort, componentPort, instance: "-restart");
+        bool passed = false;
         try
         {
             ConnectionOptions options = server.Component("echo.localhost", "secret");
@@ -67,10 +68,12 @@ public class ServerRestartTests
             Assert.That(statuses.Count(s => s.Status == ConnectionStatus.Ready), Is.GreaterThanOrEqualTo(2), "it reconnected by itself");
             Assert.That(statuses.Any(s => s.Status == ConnectionStatus.ReconnectScheduled), Is.True);
             Assert.That(component.Messages.Select(m => (int)m.Element("body")!), Is.EqualTo(Enumerable.Range(0, Count)), "exactly once, in order");
+            passed = true;
         }
         finally
         {
-            server.Stop();
+            if (!passed) server.ReportLogs(TestContext.Out);
+            server.Stop(keepLogs: !passed);
         }
     }
 }

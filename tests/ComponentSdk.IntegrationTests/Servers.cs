@@ -31,11 +31,15 @@ public sealed class Servers
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
+    /// <summary>The servers started so far in this run.</summary>
+    public static IEnumerable<XmppServer> Started =>
+        new[] { ProsodyServer, EjabberdServer, Jabberd2Server }.Where(s => s.IsValueCreated).Select(s => s.Value);
+
+    /// <summary>Stops the servers; after a failed run their state and logs are kept.</summary>
     [OneTimeTearDown]
     public void StopAll()
     {
-        if (ProsodyServer.IsValueCreated) ProsodyServer.Value.Stop();
-        if (EjabberdServer.IsValueCreated) EjabberdServer.Value.Stop();
-        if (Jabberd2Server.IsValueCreated) Jabberd2Server.Value.Stop();
+        bool failed = TestContext.CurrentContext.Result.FailCount > 0;
+        foreach (XmppServer server in Started) server.Stop(keepLogs: failed);
     }
 }

@@ -91,10 +91,32 @@ public sealed class XmppServer
     /// <summary>Starts the server again on the same ports (after <see cref="Kill"/>).</summary>
     public XmppServer StartAgain() => restart!();
 
-    public void Stop()
+    /// <summary>Stops the server and removes its state, unless <paramref name="keepLogs"/>: then its state directory stays.</summary>
+    public void Stop(bool keepLogs = false)
     {
+        if (keepLogs)
+        {
+            Kill();
+            TestContext.Progress.WriteLine($"{Name}: state and logs kept in {StateDir}");
+            return;
+        }
         string script = Path.Combine(RepositoryRoot, "tests", "servers", Name, "stop");
         Run(script, Name == "jabberd2" ? [StateDir, "--clean"] : [StateDir, "--rm"], new Dictionary<string, string>());
+    }
+
+    /// <summary>
+    /// Writes the last lines of each of the server's logs. Tests run one at a time, so right after a failure these are
+    /// the server's side of it.
+    /// </summary>
+    public void ReportLogs(TextWriter writer, int lines = 30)
+    {
+        if (!Directory.Exists(StateDir)) return;
+        foreach (string log in Directory.EnumerateFiles(StateDir, "*.log", SearchOption.AllDirectories))
+        {
+            string[] last = File.ReadLines(log).TakeLast(lines).ToArray();
+            writer.WriteLine($"--- {Name}: the last {last.Length} lines of {log}");
+            foreach (string line in last) writer.WriteLine(line);
+        }
     }
 
     private static (int Exit, string Stdout, string Stderr) Run(string script, string[] args, IDictionary<string, string> environment)
