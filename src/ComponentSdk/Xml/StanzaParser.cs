@@ -339,7 +339,6 @@ internal sealed class StanzaParser
         return start + length + 3;
     }
 
-
     /// <summary>UTF-8 to string, with references replaced and line ends (and, in attributes, whitespace) normalized.</summary>
     private string Decode(ReadOnlySpan<byte> raw, TextMode mode)
     {
