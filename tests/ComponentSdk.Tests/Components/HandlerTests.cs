@@ -164,10 +164,15 @@ public class HandlerTests : RouterFixture
         Assert.That(other.Messages.Select(m => (string?)m.Element("body")), Is.EqualTo(Enumerable.Range(0, 200).Select(i => i.ToString())));
     }
 
-    [Test]
-    public async Task DisposalCancelsAHandlerStillWaitingAfterTheShutdownTimeout(CancellationToken cancellationToken)
+    [TestCase(false, TestName = "DisposalCancelsAHandlerStillWaitingAfterTheShutdownTimeout(thread pool)")]
+    [TestCase(true, TestName = "DisposalCancelsAHandlerStillWaitingAfterTheShutdownTimeout(event loop)")]
+    public async Task DisposalCancelsAHandlerStillWaitingAfterTheShutdownTimeout(bool onEventLoop, CancellationToken cancellationToken)
     {
-        TestComponent component = await ConnectedAsync(configure: o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300));
+        TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(300);
+            o.RunHandlersOnEventLoop = onEventLoop;
+        });
         component.Gate = new SemaphoreSlim(0); // waits on the token the handler was given, which is Stopping
         await Router.SendAsync(Message("m1"));
         await TestComponent.Until(() => !component.OnNetworkThreadAtStart.IsEmpty, null, "the handler to start");
