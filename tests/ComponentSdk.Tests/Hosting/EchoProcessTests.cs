@@ -109,8 +109,26 @@ public class EchoProcessTests : RouterFixture
             ["Component__Host"] = "127.0.0.1", ["Component__Port"] = Router.Port.ToString(), ["Component__Hostname"] = "echo.localhost", ["Component__Password"] = "secret",
         });
         await Router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
-        echo.Signal("INT");
+        echo.Signal(CtrlC);
         Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
+    }
+
+    /// <summary>
+    /// Ctrl-C (SIGINT), unless this test run ignores it, as a run started in the background by a non-interactive shell
+    /// does: Echo inherits that, as any Unix process does, and .NET keeps it ignored, so SIGTERM is sent instead.
+    /// </summary>
+    private static string CtrlC
+    {
+        get
+        {
+            const int SigInt = 2;
+            string? ignored = File.Exists("/proc/self/status")
+                ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))
+                : null;
+            if (ignored is null || (Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & (1UL << (SigInt - 1))) == 0) return "INT";
+            TestContext.Out.WriteLine("This test run ignores SIGINT, and so would Echo: sending SIGTERM instead.");
+            return "TERM";
+        }
     }
 
     private sealed class EchoProcess : IDisposable
