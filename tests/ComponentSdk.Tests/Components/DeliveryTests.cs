@@ -228,11 +228,7 @@ public class DeliveryTests : RouterFixture
     public async Task StanzasSentOneAtATimeShareADeliveryCheckPerInterval(CancellationToken cancellationToken)
     {
         BarrierCounter barriers = CountBarriers();
-        await using TestComponent component = await ConnectedAsync(configure: o =>
-        {
-            Acknowledged(o);
-            o.DeliveryCheckInterval = TimeSpan.FromMilliseconds(500);
-        });
+        await using TestComponent component = await ConnectedWithCheckIntervalAsync(TimeSpan.FromMilliseconds(500));
 
         await SendOneAtATimeAsync(component, 0, 200, cancellationToken);
         await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed, by the check that waited");
@@ -245,11 +241,7 @@ public class DeliveryTests : RouterFixture
     public async Task ADeliveryCheckGoesOutAtOnceWhen256StanzasWaitForOne(CancellationToken cancellationToken)
     {
         BarrierCounter barriers = CountBarriers();
-        await using TestComponent component = await ConnectedAsync(configure: o =>
-        {
-            Acknowledged(o);
-            o.DeliveryCheckInterval = TimeSpan.FromMinutes(10);
-        });
+        await using TestComponent component = await ConnectedWithCheckIntervalAsync(TimeSpan.FromMinutes(10));
 
         await SendOneAtATimeAsync(component, 0, 600, cancellationToken);
         await TestComponent.Until(() => component.UnconfirmedCount < 256, null, "the checks made by count confirmed");
@@ -257,6 +249,12 @@ public class DeliveryTests : RouterFixture
         Assert.That(barriers.Count, Is.InRange(2, 3), "the first check at once, then one per 256 stanzas");
         Assert.That(component.UnconfirmedCount, Is.GreaterThan(0), "the rest waits for the interval");
     }
+
+    private Task<TestComponent> ConnectedWithCheckIntervalAsync(TimeSpan interval) => ConnectedAsync(configure: o =>
+    {
+        Acknowledged(o);
+        o.DeliveryCheckInterval = interval;
+    });
 
     private async Task SendOneAtATimeAsync(TestComponent component, int from, int to, CancellationToken cancellationToken)
     {
