@@ -45,14 +45,15 @@ internal sealed class TestComponent(ConnectionOptions options, ILogger? logger =
         return base.OnIqAsync(iq, cancellationToken);
     }
 
-    public Task WaitForMessagesAsync(int count, TimeSpan? timeout = null) => Until(() => Messages.Count >= count, timeout, $"{count} messages (have {Messages.Count})");
+    public Task WaitForMessagesAsync(int count, TimeSpan? timeout = null) => Until(() => Messages.Count >= count, timeout, $"{count} messages", () => $"had {Messages.Count}");
 
-    public static async Task Until(Func<bool> condition, TimeSpan? timeout, string what)
+    /// <summary>Polls <paramref name="condition"/>; on timeout, says what was awaited and, from <paramref name="state"/>, where things stood.</summary>
+    public static async Task Until(Func<bool> condition, TimeSpan? timeout, string what, Func<string>? state = null)
     {
         DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("Timed out waiting for " + what);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}" + (state is null ? "" : $" ({state()})"));
             await Task.Delay(10);
         }
     }
