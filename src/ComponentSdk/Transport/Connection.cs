@@ -32,7 +32,7 @@ internal sealed class Connection
         IPAddress address = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
         Bootstrap bootstrap = new Bootstrap()
             .Group(group)
-            .ChannelFactory(() => new TcpSocketChannel()) // not Channel<T>(), whose reflection fails under Native AOT
+            .ChannelFactory(NewSocketChannel) // not Channel<T>(), whose reflection fails under Native AOT
             .Option(ChannelOption.TcpNodelay, true)
             .Option(ChannelOption.ConnectTimeout, Context.Options.ConnectTimeout)
             .Handler(new ActionChannelInitializer<IChannel>(channel => Attach(channel, negotiation(Context))));
@@ -50,6 +50,24 @@ internal sealed class Connection
             throw;
         }
     }
+
+    /// <summary>
+    /// The <see cref="AppContext"/> switch that keeps connections on .NET's socket engine (DotNetty's
+    /// <see cref="TcpSocketChannel"/>) where they would otherwise read on a thread of their own.
+    /// </summary>
+    internal const string UseSocketEngineSwitch = "ComponentSdk.UseSocketEngine";
+
+    /// <summary>
+    /// Whether connections read their sockets on a thread of their own (<see cref="BlockingSocketChannel"/>) rather
+    /// than through .NET's socket engine. Set from <see cref="DefaultUseBlockingReads"/>; tests cover both.
+    /// </summary>
+    internal static bool UseBlockingReads { get; set; } = DefaultUseBlockingReads();
+
+    /// <summary>Where the channel is supported, unless the application turned <see cref="UseSocketEngineSwitch"/> on.</summary>
+    internal static bool DefaultUseBlockingReads() =>
+        BlockingSocketChannel.IsSupported && !(AppContext.TryGetSwitch(UseSocketEngineSwitch, out bool useEngine) && useEngine);
+
+    private static IChannel NewSocketChannel() => UseBlockingReads ? new BlockingSocketChannel() : new TcpSocketChannel();
 
     /// <summary>Makes <paramref name="channel"/> this connection's and builds its pipeline; TCP or an in-memory channel.</summary>
     public void Attach(IChannel channel, IChannelHandler negotiation)

@@ -85,7 +85,14 @@ internal sealed class InlineEventLoop : AbstractScheduledEventExecutor, IEventLo
     /// <summary>DotNetty hands socket completions to the loop through this overload, with the operation as state.</summary>
     void IExecutor.Execute(Action<object, object> action, object context, object state)
     {
-        if (state is SocketChannelAsyncOperation && Volatile.Read(ref runState) == Running && TryClaim())
+        if (state is SocketChannelAsyncOperation) ExecuteInline(action, context, state);
+        else Execute(action, context, state);
+    }
+
+    /// <summary>Runs a socket completion on the calling thread when the loop is free, or queues it to the loop.</summary>
+    public void ExecuteInline(Action<object, object> action, object context, object state)
+    {
+        if (Volatile.Read(ref runState) == Running && TryClaim())
         {
             RunInline(action, context, state);
             return;

@@ -6,7 +6,9 @@ using ComponentSdk.Tests.Support;
 namespace ComponentSdk.Tests.Components;
 
 [CancelAfter(60_000)]
-public class BackpressureTests : RouterFixture
+[TestFixture(true)]
+[TestFixture(false)]
+public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads)
 {
     private static readonly string Padding = new('x', 2000);
 

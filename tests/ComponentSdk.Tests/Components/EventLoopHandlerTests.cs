@@ -8,7 +8,9 @@ namespace ComponentSdk.Tests.Components;
 
 /// <summary><see cref="ConnectionOptions.RunHandlersOnEventLoop"/>: the same guarantees, without the thread switches.</summary>
 [CancelAfter(60_000)]
-public class EventLoopHandlerTests : RouterFixture
+[TestFixture(true)]
+[TestFixture(false)]
+public class EventLoopHandlerTests(bool blockingReads) : RouterFixture(blockingReads)
 {
     private static void OnEventLoop(ConnectionOptions options) => options.RunHandlersOnEventLoop = true;
 

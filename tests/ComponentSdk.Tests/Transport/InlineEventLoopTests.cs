@@ -78,7 +78,8 @@ public class InlineEventLoopTests
         }
     }
 
-    private static async Task<Connected> ConnectAsync(IEventLoop loop, IChannelHandler handler)
+    /// <param name="blockingReads">The SDK's channel with a reader thread (Linux), or DotNetty's, read through .NET's socket engine.</param>
+    private static async Task<Connected> ConnectAsync(IEventLoop loop, IChannelHandler handler, bool blockingReads)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -86,7 +87,7 @@ public class InlineEventLoopTests
         Task<Socket> accepted = listener.AcceptAsync();
         IChannel client = await new Bootstrap()
             .Group(loop)
-            .ChannelFactory(() => new TcpSocketChannel())
+            .ChannelFactory(() => blockingReads ? new BlockingSocketChannel() : new TcpSocketChannel())
             .Handler(handler)
             .ConnectAsync(listener.LocalEndPoint!);
         return new Connected(client, await accepted);
@@ -128,11 +129,11 @@ public class InlineEventLoopTests
     }
 
     [Test]
-    public async Task ASocketReadRunsOnTheThreadThatCompletedItWhenTheLoopIsFree()
+    public async Task ASocketReadRunsOnTheThreadThatCompletedItWhenTheLoopIsFree([Values] bool blockingReads)
     {
         var probe = new OverlapProbe();
         var reads = new ReadRecorder(probe, loop);
-        await using Connected connected = await ConnectAsync(loop, reads);
+        await using Connected connected = await ConnectAsync(loop, reads, blockingReads);
         Socket server = connected.Server;
         for (int i = 0; i < 20; i++)
         {
@@ -147,11 +148,11 @@ public class InlineEventLoopTests
     }
 
     [Test]
-    public async Task ReadsAndTasksQueuedFromOtherThreadsNeverOverlap()
+    public async Task ReadsAndTasksQueuedFromOtherThreadsNeverOverlap([Values] bool blockingReads)
     {
         var probe = new OverlapProbe();
         var reads = new ReadRecorder(probe, loop);
-        await using Connected connected = await ConnectAsync(loop, reads);
+        await using Connected connected = await ConnectAsync(loop, reads, blockingReads);
         Socket server = connected.Server;
         int tasksRun = 0;
         Task queuing = Task.Run(() =>
@@ -183,14 +184,14 @@ public class InlineEventLoopTests
     }
 
     [Test]
-    public async Task ATaskScheduledWhileTheLoopSleepsTowardsALaterOneWakesItEarlier()
+    public async Task ATaskScheduledWhileTheLoopSleepsTowardsALaterOneWakesItEarlier([Values] bool blockingReads)
     {
         _ = loop.Schedule(() => { }, TimeSpan.FromMinutes(10)); // the loop's thread now sleeps towards this
         await Task.Delay(50);
         var ran = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Scheduled from a read, as a pipeline handler does: on the socket's thread, while the loop's own thread sleeps.
         var reads = new ReadRecorder(new OverlapProbe(), loop) { OnRead = () => _ = loop.Schedule(() => ran.TrySetResult(), TimeSpan.FromMilliseconds(20)) };
-        await using Connected connected = await ConnectAsync(loop, reads);
+        await using Connected connected = await ConnectAsync(loop, reads, blockingReads);
         await connected.Server.SendAsync(new byte[] { 1 });
 
         await ran.Task.WaitAsync(TimeSpan.FromSeconds(5));
@@ -210,11 +211,11 @@ public class InlineEventLoopTests
     }
 
     [Test]
-    public async Task AnAwaitInAReadOnTheSocketsThreadContinuesOnTheLoop()
+    public async Task AnAwaitInAReadOnTheSocketsThreadContinuesOnTheLoop([Values] bool blockingReads)
     {
         var after = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reads = new ReadRecorder(new OverlapProbe(), loop) { OnRead = () => ContinueAfterAwait(after) };
-        await using Connected connected = await ConnectAsync(loop, reads);
+        await using Connected connected = await ConnectAsync(loop, reads, blockingReads);
         await connected.Server.SendAsync(new byte[] { 1 });
 
         Assert.That(await after.Task.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);

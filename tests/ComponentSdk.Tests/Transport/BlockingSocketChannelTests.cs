@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ComponentSdk.Transport;
+using DotNetty.Buffers;
+using DotNetty.Transport.Bootstrapping;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk.Tests.Transport;
+
+[CancelAfter(30_000)]
+public class BlockingSocketChannelTests
+{
+    private InlineEventLoop loop = null!;
+
+    [SetUp]
+    public void CreateLoop()
+    {
+        if (!BlockingSocketChannel.IsSupported) Assert.Ignore("The channel exists on Linux only; elsewhere connections use DotNetty's.");
+        loop = new InlineEventLoop(null, "loop of the channel under test");
+    }
+
+    [TearDown]
+    public Task ShutDownLoop() => loop?.ShutdownGracefullyAsync(TimeSpan.Zero, TimeSpan.Zero) ?? Task.CompletedTask;
+
+    /// <summary>Keeps every byte read, in order.</summary>
+    private sealed class ByteSink : ChannelHandlerAdapter
+    {
+        private readonly MemoryStream received = new();
+
+        public int Count { get { lock (received) return (int)received.Length; } }
+
+        public byte[] Bytes { get { lock (received) return received.ToArray(); } }
+
+        public TaskCompletionSource Inactive { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void ChannelRead(IChannelHandlerContext context, object message)
+        {
+            var buffer = (IByteBuffer)message;
+            lock (received) buffer.ReadBytes(received, buffer.ReadableBytes);
+            buffer.Release();
+        }
+
+        public override void ChannelInactive(IChannelHandlerContext context)
+        {
+            Inactive.TrySetResult();
+            context.FireChannelInactive();
+        }
+    }
+
+    private Bootstrap Client(IChannelHandler handler, TimeSpan? connectTimeout = null) => new Bootstrap()
+        .Group(loop)
+        .ChannelFactory(() => new BlockingSocketChannel())
+        .Option(ChannelOption.ConnectTimeout, connectTimeout ?? TimeSpan.FromSeconds(10))
+        .Handler(handler);
+
+    private async Task<(IChannel Client, Socket Peer)> ConnectAsync(IChannelHandler handler)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        Task<Socket> accepted = listener.AcceptAsync();
+        IChannel client = await Client(handler).ConnectAsync(listener.LocalEndPoint!);
+        return (client, await accepted);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(10)) Assert.Fail($"Timed out waiting for {what}.");
+            await Task.Delay(5);
+        }
+    }
+
+    private static byte[] Pattern(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 7 % 251)).ToArray();
+
+    [Test]
+    public async Task ReadsArriveInOrderAndThePeerClosingClosesTheChannel()
+    {
+        var sink = new ByteSink();
+        (IChannel client, Socket peer) = await ConnectAsync(sink);
+        byte[] sent = Pattern(300_000);
+        for (int offset = 0; offset < sent.Length; offset += 1_000) await peer.SendAsync(sent.AsMemory(offset, 1_000));
+        await WaitUntilAsync(() => sink.Count == sent.Length, "every byte");
+        Assert.That(sink.Bytes, Is.EqualTo(sent));
+
+        peer.Dispose();
+        await sink.Inactive.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await client.CloseCompletion.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(client.Open, Is.False);
+    }
+
+    [Test]
+    public async Task BytesReadAfterReadingWasTurnedOffWaitUntilItIsTurnedOnAgain()
+    {
+        var sink = new ByteSink();
+        (IChannel client, Socket peer) = await ConnectAsync(sink);
+        using Socket _ = peer;
+        // The reader is already waiting in recv for the next read when reading is turned off.
+        await loop.SubmitAsync(() => client.Configuration.AutoRead = false);
+        await peer.SendAsync("held"u8.ToArray());
+        await Task.Delay(300);
+        Assert.That(sink.Count, Is.Zero, "nothing handed on while reading is off");
+
+        await loop.SubmitAsync(() => client.Configuration.AutoRead = true);
+        await WaitUntilAsync(() => sink.Count == 4, "the held bytes");
+        await peer.SendAsync("more"u8.ToArray());
+        await WaitUntilAsync(() => sink.Count == 8, "the next bytes");
+        Assert.That(sink.Bytes, Is.EqualTo("heldmore"u8.ToArray()), "once each, in order");
+        await client.CloseAsync();
+    }
+
+    [Test]
+    public async Task AWriteTheSocketCannotTakeAtOnceGoesOutOnceThePeerReads()
+    {
+        (IChannel client, Socket peer) = await ConnectAsync(new ByteSink());
+        using Socket _ = peer;
+        byte[] sent = Pattern(16 * 1024 * 1024); // far more than both socket buffers hold
+        Task written = loop.SubmitAsync(() => client.WriteAndFlushAsync(Unpooled.WrappedBuffer(sent))).Unwrap();
+        await Task.Delay(300);
+        Assert.That(written.IsCompleted, Is.False, "the write waits while the peer does not read");
+
+        var received = new byte[sent.Length];
+        int total = 0;
+        while (total < received.Length)
+        {
+            int n = await peer.ReceiveAsync(received.AsMemory(total));
+            Assert.That(n, Is.GreaterThan(0), "the connection stays open");
+            total += n;
+        }
+        await written.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.That(received, Is.EqualTo(sent), "every byte once, in order");
+        await client.CloseAsync();
+    }
+
+    [Test]
+    public async Task ClosingWhileTheReaderWaitsInRecvEndsIt()
+    {
+        var sink = new ByteSink();
+        (IChannel client, Socket peer) = await ConnectAsync(sink);
+        using Socket _ = peer;
+        await client.CloseAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        await sink.Inactive.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(await peer.ReceiveAsync(new byte[1]), Is.Zero, "the peer sees the connection closed");
+    }
+
+    [Test]
+    public async Task ARefusedConnectionFailsWithTheSocketError()
+    {
+        using var unused = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        unused.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, never listening: connections are refused
+        ConnectException? error = await Assert.ThrowsAsync<ConnectException>(() => Client(new ByteSink()).ConnectAsync(unused.LocalEndPoint!));
+        Assert.That((error!.InnerException as SocketException)?.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
+    }
+
+    [Test]
+    public async Task TheConnectTimeoutEndsAnAttemptNobodyAnswers()
+    {
+        // A listener whose queue is full drops further SYNs, so the connect neither succeeds nor fails by itself.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var fillers = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                try { filler.Connect(listener.LocalEndPoint!); } catch (SocketException) { /* in progress */ }
+                fillers.Add(filler);
+            }
+            await Task.Delay(200);
+
+            var clock = Stopwatch.StartNew();
+            var bootstrap = Client(new ByteSink(), TimeSpan.FromMilliseconds(300));
+            await Assert.ThrowsAsync<ConnectTimeoutException>(() => bootstrap.ConnectAsync(listener.LocalEndPoint!));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)));
+        }
+        finally
+        {
+            foreach (Socket filler in fillers) filler.Dispose();
+        }
+    }
+
+    [Test]
+    public void AnAppContextSwitchKeepsConnectionsOnTheSocketEngine()
+    {
+        Assert.That(Connection.DefaultUseBlockingReads(), Is.True, "the reader thread by default");
+        AppContext.SetSwitch(Connection.UseSocketEngineSwitch, true);
+        try
+        {
+            Assert.That(Connection.DefaultUseBlockingReads(), Is.False);
+        }
+        finally
+        {
+            AppContext.SetSwitch(Connection.UseSocketEngineSwitch, false);
+        }
+    }
+}
