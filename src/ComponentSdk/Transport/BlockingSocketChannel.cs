@@ -30,7 +30,7 @@ internal sealed class BlockingSocketChannel : AbstractChannel, ISocketChannel
     private readonly Socket socket;
     private readonly DefaultSocketChannelConfiguration configuration;
     private readonly ManualResetEventSlim readWanted = new(false, spinCount: 0);
-    private readonly byte[] staging = GC.AllocateUninitializedArray<byte>(StagingBytes, pinned: true);
+    private byte[]? staging; // gathers a write of several buffers into one send
     private volatile bool open = true;
     private volatile bool active;
     private volatile bool readRequested; // set on the loop to start the reader's next read, taken by the reader
@@ -129,14 +129,13 @@ internal sealed class BlockingSocketChannel : AbstractChannel, ISocketChannel
             {
                 if (segments.Count == 0)
                 {
-                    input.Remove(); // an empty buffer or a message that is not one
+                    input.Remove(); // an empty buffer
                     continue;
                 }
-                int length = segments.Count == 1 ? segments[0].Count : Stage(segments);
-                ReadOnlySpan<byte> bytes = segments.Count == 1 ? segments[0].AsSpan() : staging.AsSpan(0, length);
+                ReadOnlySpan<byte> bytes = segments.Count == 1 ? segments[0].AsSpan() : Stage(segments);
                 int sent = NonBlockingSend.Send(socket.SafeHandle, bytes);
                 if (sent > 0) input.RemoveBytes(sent);
-                if (sent < length)
+                if (sent < bytes.Length)
                 {
                     WaitUntilWritable();
                     return;
@@ -149,16 +148,24 @@ internal sealed class BlockingSocketChannel : AbstractChannel, ISocketChannel
         }
     }
 
-    private int Stage(List<ArraySegment<byte>> segments)
+    /// <summary>Copies as much of <paramref name="segments"/> as the staging buffer holds; the rest goes in the next send.</summary>
+    private ReadOnlySpan<byte> Stage(List<ArraySegment<byte>> segments)
     {
+        staging ??= new byte[StagingBytes];
         int length = 0;
         foreach (ArraySegment<byte> segment in segments)
         {
-            segment.AsSpan().CopyTo(staging.AsSpan(length));
-            length += segment.Count;
+            int count = Math.Min(segment.Count, StagingBytes - length);
+            segment.AsSpan(0, count).CopyTo(staging.AsSpan(length));
+            length += count;
+            if (length == StagingBytes) break;
         }
-        return length;
+        return staging.AsSpan(0, length);
     }
+
+    /// <summary>Only bytes reach the socket; the pipeline's codec has turned everything else into them.</summary>
+    protected override object FilterOutboundMessage(object msg) =>
+        msg is IByteBuffer ? msg : throw new NotSupportedException($"Only byte buffers can be written to a socket, not {msg.GetType().Name}.");
 
     /// <summary>The socket took part of a write: the rest goes out once it drains. Rare, so a pool thread polls.</summary>
     private void WaitUntilWritable()

@@ -97,7 +97,7 @@ public class BlockingSocketChannelTests
     {
         var sink = new ByteSink();
         (IChannel client, Socket peer) = await ConnectAsync(sink);
-        using Socket _ = peer;
+        using Socket peerSocket = peer;
         // The reader is already waiting in recv for the next read when reading is turned off.
         await loop.SubmitAsync(() => client.Configuration.AutoRead = false);
         await peer.SendAsync("held"u8.ToArray());
@@ -113,12 +113,28 @@ public class BlockingSocketChannelTests
     }
 
     [Test]
-    public async Task AWriteTheSocketCannotTakeAtOnceGoesOutOnceThePeerReads()
+    public async Task AWriteTheSocketCannotTakeAtOnceGoesOutOnceThePeerReads([Values("one buffer", "many buffers", "a composite buffer")] string shape)
     {
         (IChannel client, Socket peer) = await ConnectAsync(new ByteSink());
-        using Socket _ = peer;
-        byte[] sent = Pattern(16 * 1024 * 1024); // far more than both socket buffers hold
-        Task written = loop.SubmitAsync(() => client.WriteAndFlushAsync(Unpooled.WrappedBuffer(sent))).Unwrap();
+        using Socket peerSocket = peer;
+        byte[] sent = Pattern(16_000_000); // far more than both socket buffers hold
+        IByteBuffer[] parts = Enumerable.Range(0, 1_600).Select(i => Unpooled.WrappedBuffer(sent, i * 10_000, 10_000)).ToArray();
+        Task written = loop.SubmitAsync(() =>
+        {
+            switch (shape)
+            {
+                case "one buffer":
+                    return client.WriteAndFlushAsync(Unpooled.WrappedBuffer(sent));
+                case "many buffers": // gathered into each send
+                    foreach (IByteBuffer part in parts[..^1]) _ = client.WriteAsync(part);
+                    return client.WriteAndFlushAsync(parts[^1]);
+                default: // one entry of many segments, more than a send gathers
+                    CompositeByteBuffer composite = Unpooled.CompositeBuffer(parts.Length);
+                    composite.AddComponents(true, parts);
+                    Assert.That(composite.IoBufferCount, Is.EqualTo(parts.Length));
+                    return client.WriteAndFlushAsync(composite);
+            }
+        }).Unwrap();
         await Task.Delay(300);
         Assert.That(written.IsCompleted, Is.False, "the write waits while the peer does not read");
 
@@ -140,7 +156,7 @@ public class BlockingSocketChannelTests
     {
         var sink = new ByteSink();
         (IChannel client, Socket peer) = await ConnectAsync(sink);
-        using Socket _ = peer;
+        using Socket peerSocket = peer;
         await client.CloseAsync().WaitAsync(TimeSpan.FromSeconds(5));
         await sink.Inactive.Task.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.That(await peer.ReceiveAsync(new byte[1]), Is.Zero, "the peer sees the connection closed");
