@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ComponentSdk.Tests.Support;
 using ComponentSdk.Transport;
 using DotNetty.Buffers;
 using DotNetty.Transport.Bootstrapping;
@@ -64,16 +65,6 @@ public class BlockingSocketChannelTests
         return (client, await accepted);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(10)) Assert.Fail($"Timed out waiting for {what}.");
-            await Task.Delay(5);
-        }
-    }
-
     private static byte[] Pattern(int length) => Enumerable.Range(0, length).Select(i => (byte)(i * 7 % 251)).ToArray();
 
     [Test]
@@ -83,7 +74,7 @@ public class BlockingSocketChannelTests
         (IChannel client, Socket peer) = await ConnectAsync(sink);
         byte[] sent = Pattern(300_000);
         for (int offset = 0; offset < sent.Length; offset += 1_000) await peer.SendAsync(sent.AsMemory(offset, 1_000));
-        await WaitUntilAsync(() => sink.Count == sent.Length, "every byte");
+        await TestComponent.Until(() => sink.Count == sent.Length, null, "every byte");
         Assert.That(sink.Bytes, Is.EqualTo(sent));
 
         peer.Dispose();
@@ -105,9 +96,9 @@ public class BlockingSocketChannelTests
         Assert.That(sink.Count, Is.Zero, "nothing handed on while reading is off");
 
         await loop.SubmitAsync(() => client.Configuration.AutoRead = true);
-        await WaitUntilAsync(() => sink.Count == 4, "the held bytes");
+        await TestComponent.Until(() => sink.Count == 4, null, "the held bytes");
         await peer.SendAsync("more"u8.ToArray());
-        await WaitUntilAsync(() => sink.Count == 8, "the next bytes");
+        await TestComponent.Until(() => sink.Count == 8, null, "the next bytes");
         Assert.That(sink.Bytes, Is.EqualTo("heldmore"u8.ToArray()), "once each, in order");
         await client.CloseAsync();
     }
