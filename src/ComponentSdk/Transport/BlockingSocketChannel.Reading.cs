@@ -46,7 +46,7 @@ internal sealed partial class BlockingSocketChannel
         try
         {
             // Blocking, like the reads: once a .NET socket has been non-blocking it stays so and emulates blocking
-            // calls through its socket engine. A timeout or a close ends the attempt by closing the socket.
+            // calls through its socket engine. A timeout or a close ends the attempt by shutting the socket down.
             socket.Connect(remoteAddress!);
         }
         catch (Exception ex)
