@@ -55,15 +55,7 @@ public class BlockingSocketChannelTests
         .Option(ChannelOption.ConnectTimeout, connectTimeout ?? TimeSpan.FromSeconds(10))
         .Handler(handler);
 
-    private async Task<(IChannel Client, Socket Peer)> ConnectAsync(IChannelHandler handler)
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        Task<Socket> accepted = listener.AcceptAsync();
-        IChannel client = await Client(handler).ConnectAsync(listener.LocalEndPoint!);
-        return (client, await accepted);
-    }
+    private Task<LoopbackSocketPair> ConnectAsync(IChannelHandler handler) => LoopbackSocketPair.ConnectAsync(Client(handler));
 
     /// <summary>The process's threads whose name (15 characters of it, as Linux keeps them) is the reader's.</summary>
     private static int ReaderThreads() => Directory.EnumerateDirectories("/proc/self/task")
@@ -75,7 +67,8 @@ public class BlockingSocketChannelTests
     public async Task ReadsArriveInOrderAndThePeerClosingClosesTheChannel()
     {
         var sink = new ByteSink();
-        (IChannel client, Socket peer) = await ConnectAsync(sink);
+        await using LoopbackSocketPair pair = await ConnectAsync(sink);
+        (IChannel client, Socket peer) = pair;
         byte[] sent = Pattern(300_000);
         for (int offset = 0; offset < sent.Length; offset += 1_000) await peer.SendAsync(sent.AsMemory(offset, 1_000));
         await TestComponent.Until(() => sink.Count == sent.Length, null, "every byte");
@@ -91,8 +84,8 @@ public class BlockingSocketChannelTests
     public async Task BytesReadAfterReadingWasTurnedOffWaitUntilItIsTurnedOnAgain()
     {
         var sink = new ByteSink();
-        (IChannel client, Socket peer) = await ConnectAsync(sink);
-        using Socket peerSocket = peer;
+        await using LoopbackSocketPair pair = await ConnectAsync(sink);
+        (IChannel client, Socket peer) = pair;
         // The reader is already waiting in recv for the next read when reading is turned off.
         await loop.SubmitAsync(() => client.Configuration.AutoRead = false);
         await peer.SendAsync("held"u8.ToArray());
@@ -104,14 +97,13 @@ public class BlockingSocketChannelTests
         await peer.SendAsync("more"u8.ToArray());
         await TestComponent.Until(() => sink.Count == 8, null, "the next bytes");
         Assert.That(sink.Bytes, Is.EqualTo("heldmore"u8.ToArray()), "once each, in order");
-        await client.CloseAsync();
     }
 
     [Test]
     public async Task AWriteTheSocketCannotTakeAtOnceGoesOutOnceThePeerReads([Values("one buffer", "many buffers", "a composite buffer")] string shape)
     {
-        (IChannel client, Socket peer) = await ConnectAsync(new ByteSink());
-        using Socket peerSocket = peer;
+        await using LoopbackSocketPair pair = await ConnectAsync(new ByteSink());
+        (IChannel client, Socket peer) = pair;
         byte[] sent = Pattern(16_000_000); // far more than both socket buffers hold
         IByteBuffer[] parts = Enumerable.Range(0, 1_600).Select(i => Unpooled.WrappedBuffer(sent, i * 10_000, 10_000)).ToArray();
         Task written = loop.SubmitAsync(() =>
@@ -143,15 +135,14 @@ public class BlockingSocketChannelTests
         }
         await written.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(received, Is.EqualTo(sent), "every byte once, in order");
-        await client.CloseAsync();
     }
 
     [Test]
     public async Task ClosingWhileTheReaderWaitsInRecvEndsIt()
     {
         var sink = new ByteSink();
-        (IChannel client, Socket peer) = await ConnectAsync(sink);
-        using Socket peerSocket = peer;
+        await using LoopbackSocketPair pair = await ConnectAsync(sink);
+        (IChannel client, Socket peer) = pair;
         await client.CloseAsync().WaitAsync(TimeSpan.FromSeconds(5));
         await sink.Inactive.Task.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.That(await peer.ReceiveAsync(new byte[1]), Is.Zero, "the peer sees the connection closed");

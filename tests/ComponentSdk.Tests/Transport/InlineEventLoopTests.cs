@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ComponentSdk.Tests.Support;
 using ComponentSdk.Transport;
 using DotNetty.Buffers;
 using IScheduledTask = DotNetty.Common.Concurrency.IScheduledTask;
@@ -68,30 +69,12 @@ public class InlineEventLoopTests
         }
     }
 
-    /// <summary>A DotNetty client channel on the loop under test, connected to a plain socket that plays the peer.</summary>
-    private sealed record Connected(IChannel Client, Socket Server) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Client.CloseAsync();
-            Server.Dispose();
-        }
-    }
-
     /// <param name="blockingReads">The SDK's channel with a reader thread (Linux), or DotNetty's, read through .NET's socket engine.</param>
-    private static async Task<Connected> ConnectAsync(IEventLoop loop, IChannelHandler handler, bool blockingReads)
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        Task<Socket> accepted = listener.AcceptAsync();
-        IChannel client = await new Bootstrap()
+    private static Task<LoopbackSocketPair> ConnectAsync(IEventLoop loop, IChannelHandler handler, bool blockingReads) =>
+        LoopbackSocketPair.ConnectAsync(new Bootstrap()
             .Group(loop)
             .ChannelFactory(() => blockingReads ? new BlockingSocketChannel() : new TcpSocketChannel())
-            .Handler(handler)
-            .ConnectAsync(listener.LocalEndPoint!);
-        return new Connected(client, await accepted);
-    }
+            .Handler(handler));
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
@@ -133,8 +116,8 @@ public class InlineEventLoopTests
     {
         var probe = new OverlapProbe();
         var reads = new ReadRecorder(probe, loop);
-        await using Connected connected = await ConnectAsync(loop, reads, blockingReads);
-        Socket server = connected.Server;
+        await using LoopbackSocketPair connected = await ConnectAsync(loop, reads, blockingReads);
+        Socket server = connected.Peer;
         for (int i = 0; i < 20; i++)
         {
             long before = Interlocked.Read(ref reads.Bytes);
@@ -152,8 +135,8 @@ public class InlineEventLoopTests
     {
         var probe = new OverlapProbe();
         var reads = new ReadRecorder(probe, loop);
-        await using Connected connected = await ConnectAsync(loop, reads, blockingReads);
-        Socket server = connected.Server;
+        await using LoopbackSocketPair connected = await ConnectAsync(loop, reads, blockingReads);
+        Socket server = connected.Peer;
         int tasksRun = 0;
         Task queuing = Task.Run(() =>
         {
@@ -191,8 +174,8 @@ public class InlineEventLoopTests
         var ran = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // Scheduled from a read, as a pipeline handler does: on the socket's thread, while the loop's own thread sleeps.
         var reads = new ReadRecorder(new OverlapProbe(), loop) { OnRead = () => _ = loop.Schedule(() => ran.TrySetResult(), TimeSpan.FromMilliseconds(20)) };
-        await using Connected connected = await ConnectAsync(loop, reads, blockingReads);
-        await connected.Server.SendAsync(new byte[] { 1 });
+        await using LoopbackSocketPair connected = await ConnectAsync(loop, reads, blockingReads);
+        await connected.Peer.SendAsync(new byte[] { 1 });
 
         await ran.Task.WaitAsync(TimeSpan.FromSeconds(5));
     }
@@ -215,8 +198,8 @@ public class InlineEventLoopTests
     {
         var after = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reads = new ReadRecorder(new OverlapProbe(), loop) { OnRead = () => ContinueAfterAwait(after) };
-        await using Connected connected = await ConnectAsync(loop, reads, blockingReads);
-        await connected.Server.SendAsync(new byte[] { 1 });
+        await using LoopbackSocketPair connected = await ConnectAsync(loop, reads, blockingReads);
+        await connected.Peer.SendAsync(new byte[] { 1 });
 
         Assert.That(await after.Task.WaitAsync(TimeSpan.FromSeconds(10)), Is.True);
 
