@@ -9,13 +9,22 @@ namespace ComponentSdk.Xml;
 /// without allocating on a hit. Fixed size, so a peer sending ever new names costs misses, not memory.
 /// A name is checked against the XML Name production when it first enters the cache.
 /// </summary>
+/// <remarks>
+/// Stanzas on a stream repeat their shape, so each lookup first tries what was asked for at the same position of
+/// the stanza before (<see cref="Restart"/> starts a stanza): one comparison instead of a hash on the common path.
+/// </remarks>
 internal sealed class NameCache
 {
     private const int NameSlots = 1024;
     private const int NamespaceSlots = 256;
+    private const int PositionSlots = 32;
 
     private readonly NameEntry[] names = new NameEntry[NameSlots];
     private readonly NamespaceEntry[] namespaces = new NamespaceEntry[NamespaceSlots];
+    private readonly NameEntry[] namesByPosition = new NameEntry[PositionSlots];
+    private readonly NamespaceEntry[] namespacesByPosition = new NamespaceEntry[PositionSlots];
+    private int namePosition;
+    private int namespacePosition;
 
     private struct NameEntry
     {
@@ -30,31 +39,49 @@ internal sealed class NameCache
         public XNamespace? Namespace;
     }
 
+    /// <summary>Starts a stanza: names and namespaces are expected in the order of the stanza before.</summary>
+    public void Restart() => namePosition = namespacePosition = 0;
+
     /// <summary>The name <paramref name="local"/> (an NCName, already split from its prefix) in <paramref name="ns"/>.</summary>
     public XName GetName(ReadOnlySpan<byte> local, XNamespace ns)
     {
+        ref NameEntry predicted = ref namesByPosition[namePosition++ & (PositionSlots - 1)];
+        if (ReferenceEquals(predicted.Namespace, ns) && local.SequenceEqual(predicted.Local)) return predicted.Name!;
+        ref NameEntry entry = ref Lookup(local, ns);
+        predicted = entry;
+        return entry.Name!;
+    }
+
+    private ref NameEntry Lookup(ReadOnlySpan<byte> local, XNamespace ns)
+    {
         uint hash = ByteHash.Of(local) ^ (uint)RuntimeHelpers.GetHashCode(ns);
         ref NameEntry entry = ref names[hash & (NameSlots - 1)];
-        if (ReferenceEquals(entry.Namespace, ns) && local.SequenceEqual(entry.Local))
-            return entry.Name!;
+        if (ReferenceEquals(entry.Namespace, ns) && local.SequenceEqual(entry.Local)) return ref entry;
 
         string localName = DecodeName(local);
-        XName name = ns.GetName(localName);
-        entry = new NameEntry { Local = local.ToArray(), Namespace = ns, Name = name };
-        return name;
+        entry = new NameEntry { Local = local.ToArray(), Namespace = ns, Name = ns.GetName(localName) };
+        return ref entry;
     }
 
     /// <summary>The namespace whose URI is <paramref name="uri"/>; the empty URI is <see cref="XNamespace.None"/>.</summary>
     public XNamespace GetNamespace(ReadOnlySpan<byte> uri)
     {
         if (uri.IsEmpty) return XNamespace.None;
+        ref NamespaceEntry predicted = ref namespacesByPosition[namespacePosition++ & (PositionSlots - 1)];
+        if (uri.SequenceEqual(predicted.Uri)) return predicted.Namespace!;
+        ref NamespaceEntry entry = ref LookupNamespace(uri);
+        predicted = entry;
+        return entry.Namespace!;
+    }
+
+    private ref NamespaceEntry LookupNamespace(ReadOnlySpan<byte> uri)
+    {
         uint hash = ByteHash.Of(uri);
         ref NamespaceEntry entry = ref namespaces[hash & (NamespaceSlots - 1)];
-        if (uri.SequenceEqual(entry.Uri)) return entry.Namespace!;
+        if (uri.SequenceEqual(entry.Uri)) return ref entry;
 
-        XNamespace ns = XNamespace.Get(Utf8Text.Decode(uri));
-        entry = new NamespaceEntry { Uri = uri.ToArray(), Namespace = ns };
-        return ns;
+        entry = new NamespaceEntry { Uri = uri.ToArray(), Namespace = XNamespace.Get(Utf8Text.Decode(uri)) };
+        return ref entry;
     }
 
     /// <summary>The namespace whose URI is the already decoded <paramref name="uri"/>.</summary>

@@ -104,6 +104,8 @@ internal sealed class StanzaParser
     {
         if (s.IsEmpty || s[0] != (byte)'<') throw new MalformedXmlException("A stanza must start with '<'.");
         int pos = 0;
+        names.Restart();
+        values.Restart();
         XNamespace current = scope.RootDefault;
         int rootMark = scope.Mark;
         try
@@ -226,9 +228,12 @@ internal sealed class StanzaParser
             }
             XName attributeName = names.GetName(rawName[(a.Colon + 1)..], attributeNs);
             ReadOnlySpan<byte> rawValue = s.Slice(a.ValueStart, a.ValueLength);
-            string value = attributeName.LocalName != "id" && rawValue.IndexOfAny(AttributeSpecials) < 0
-                ? values.Get(rawValue)
-                : Decode(rawValue, TextMode.Attribute);
+            if (!values.TryPredict(rawValue, out string? value))
+            {
+                value = attributeName.LocalName != "id" && rawValue.IndexOfAny(AttributeSpecials) < 0
+                    ? values.Get(rawValue)
+                    : Decode(rawValue, TextMode.Attribute);
+            }
             try
             {
                 element.Add(new XAttribute(attributeName, value));

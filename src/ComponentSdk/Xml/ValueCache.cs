@@ -1,9 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ComponentSdk.Xml;
 
 /// <summary>
 /// Reuses the strings of short values that repeat from stanza to stanza on a stream (<c>from</c>, <c>to</c>,
 /// <c>type</c>, <c>xml:lang</c>), saving a UTF-8 decode and an allocation on a hit. Fixed size: new values
-/// replace old ones, so memory stays bounded.
+/// replace old ones, so memory stays bounded. Each value is first compared with the one at the same position of the
+/// stanza before (<see cref="TryPredict"/>), which on a stream of stanzas of one shape spares the hash.
 /// </summary>
 internal sealed class ValueCache
 {
@@ -11,8 +14,12 @@ internal sealed class ValueCache
     public const int MaxLength = 64;
 
     private const int Slots = 512;
+    private const int PositionSlots = 16;
 
     private readonly Entry[] entries = new Entry[Slots];
+    private readonly Entry[] byPosition = new Entry[PositionSlots];
+    private int position;
+    private int current;
 
     private struct Entry
     {
@@ -20,15 +27,32 @@ internal sealed class ValueCache
         public string? Value;
     }
 
-    /// <summary>The string for <paramref name="utf8"/>, which must have nothing to unescape; invalid UTF-8 throws.</summary>
+    /// <summary>Starts a stanza: values are expected in the order of the stanza before.</summary>
+    public void Restart() => position = 0;
+
+    /// <summary>
+    /// Moves on to the next value of the stanza and tries the one at the same position in the previous stanza:
+    /// true when <paramref name="utf8"/> is its bytes (which then have nothing to unescape).
+    /// </summary>
+    public bool TryPredict(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out string? value)
+    {
+        current = position++ & (PositionSlots - 1);
+        ref Entry predicted = ref byPosition[current];
+        value = predicted.Value;
+        return value is not null && utf8.SequenceEqual(predicted.Bytes);
+    }
+
+    /// <summary>
+    /// The string for <paramref name="utf8"/>, which must have nothing to unescape; invalid UTF-8 throws. Becomes
+    /// the prediction for the current position.
+    /// </summary>
     public string Get(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > MaxLength) return Utf8Text.Decode(utf8);
         ref Entry entry = ref entries[ByteHash.Of(utf8) & (Slots - 1)];
-        if (entry.Value is not null && utf8.SequenceEqual(entry.Bytes)) return entry.Value;
-
-        string value = Utf8Text.Decode(utf8);
-        entry = new Entry { Bytes = utf8.ToArray(), Value = value };
-        return value;
+        if (entry.Value is null || !utf8.SequenceEqual(entry.Bytes))
+            entry = new Entry { Bytes = utf8.ToArray(), Value = Utf8Text.Decode(utf8) };
+        byPosition[current] = entry;
+        return entry.Value;
     }
 }
