@@ -15,7 +15,7 @@ namespace ComponentSdk.Dispatch;
 /// </remarks>
 internal sealed class DuplicateFilter(int capacity)
 {
-    private readonly HashSet<ulong> seen = new(capacity);
+    private readonly HashKeySet seen = new(capacity);
     private readonly ulong[] order = new ulong[capacity];
     private readonly object gate = new();
     private int next;
