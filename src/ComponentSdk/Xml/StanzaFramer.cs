@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using DotNetty.Buffers;
 using DotNetty.Codecs;
@@ -330,6 +331,7 @@ public sealed class StanzaFramer : ByteToMessageDecoder
     /// (the frame ends at <see cref="frameEnd"/>) or <see cref="NeedMore"/> (look at <paramref name="at"/> again
     /// when more bytes arrived).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called for every structural byte
     private int Step(ReadOnlySpan<byte> buffer, int at)
     {
         byte b = buffer[at];
