@@ -121,7 +121,8 @@ internal sealed class StanzaParser
             open[depth++] = new OpenElement { Element = root, NameStart = rootName, NameLength = rootNameLength, ScopeMark = rootMark, ParentDefault = scope.RootDefault };
             while (true)
             {
-                int i = s[pos..].IndexOf((byte)'<');
+                // Most tags follow another tag directly: no search for those.
+                int i = pos < s.Length && s[pos] == (byte)'<' ? 0 : s[pos..].IndexOf((byte)'<');
                 if (i < 0) throw new MalformedXmlException("An element is not closed.");
                 if (i > 0) open[depth - 1].Element.Add(Decode(s.Slice(pos, i), TextMode.Text));
                 pos += i;
