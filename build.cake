@@ -38,9 +38,11 @@ Task("Test").IsDependentOn("Servers").IsDependentOn("Build").Does(() =>
         ArgumentCustomization = args => args.Append("--blame-hang-timeout 5m --blame-hang-dump-type none"),
     }));
 
-// The Release build of Echo, started by the load tool itself (not `dotnet run`, whose host would be measured too).
-// First, when gcc is there, the same load against bench/ThinEcho (C, no XML parser): the floor on this machine, so
-// that Echo's figures can be read as ratios to it, measured minutes apart.
+// The Release build of Echo, started by the load tool itself (not `dotnet run`, whose host would be measured too),
+// and the same Echo published as Native AOT. First, when gcc is there, the same load against bench/ThinEcho (C, no XML
+// parser): the floor on this machine, so that Echo's figures can be read as ratios to it, measured minutes apart.
+// Everything is built before anything is measured, and the build servers are stopped, so that no compiler is still
+// busy on the two cores while a component is measured.
 Task("Load").IsDependentOn("Build").Does(() =>
 {
     var tool = $"./bench/ComponentSdk.LoadTest/bin/{configuration}/net10.0/ComponentSdk.LoadTest.dll";
@@ -49,6 +51,16 @@ Task("Load").IsDependentOn("Build").Does(() =>
     bool built;
     try { built = StartProcess("gcc", new ProcessSettings { Arguments = $"-O2 -Wall -o {thinEcho} ./bench/ThinEcho/thin_echo.c" }) == 0; }
     catch (Exception) { built = false; } // no gcc on this machine
+    var native = "./artifacts/echo-native";
+    DotNetPublish("./components/Echo/Echo.csproj", new DotNetPublishSettings
+    {
+        Configuration = configuration,
+        Runtime = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
+        OutputDirectory = native,
+        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishAot", "true"),
+    });
+    DotNetBuildServerShutdown();
+
     if (built)
     {
         Information("Thin C echo (the floor):");
@@ -63,14 +75,6 @@ Task("Load").IsDependentOn("Build").Does(() =>
     DotNetExecute(tool, new ProcessArgumentBuilder().Append("--launch").AppendQuoted(echo).Append("--windows 1,1000 --runs 3"));
 
     Information("components/Echo published as Native AOT:");
-    var native = "./artifacts/echo-native";
-    DotNetPublish("./components/Echo/Echo.csproj", new DotNetPublishSettings
-    {
-        Configuration = configuration,
-        Runtime = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
-        OutputDirectory = native,
-        MSBuildSettings = new DotNetMSBuildSettings().WithProperty("PublishAot", "true"),
-    });
     DotNetExecute(tool, new ProcessArgumentBuilder().Append("--launch").AppendQuoted($"{native}/Echo").Append("--windows 1,1000 --runs 3"));
 });
 
