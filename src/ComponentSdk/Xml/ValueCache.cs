@@ -38,8 +38,8 @@ internal sealed class ValueCache
     {
         current = position++ & (PositionSlots - 1);
         ref Entry predicted = ref byPosition[current];
-        value = predicted.Value;
-        return value is not null && utf8.SequenceEqual(predicted.Bytes);
+        value = predicted.Value is not null && utf8.SequenceEqual(predicted.Bytes) ? predicted.Value : null;
+        return value is not null;
     }
 
     /// <summary>
