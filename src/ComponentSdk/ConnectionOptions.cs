@@ -119,9 +119,12 @@ public sealed class ConnectionOptions
     /// <summary>
     /// Drop received stanzas whose sender and id were seen among the last this many (repeats sent again by a peer
     /// using acknowledged delivery after a reconnect). 0, the default, keeps every stanza; hosted components use
-    /// 10,000 unless told otherwise.
+    /// 10,000 unless told otherwise. At most <see cref="MaxDuplicateWindow"/> (each entry costs 24 to 40 bytes).
     /// </summary>
     public int? DuplicateWindow { get; set; }
+
+    /// <summary>The largest <see cref="DuplicateWindow"/> accepted.</summary>
+    public const int MaxDuplicateWindow = 1 << 20;
 
     /// <summary>
     /// After the connection is lost, send requests still waiting for a reply again (in the order they were made)
@@ -272,7 +275,7 @@ public sealed class ConnectionOptions
         if (MaxDepth < 2) failures.Add("MaxDepth must be at least 2.");
         if (MaxQueuedStanzas < 1) failures.Add("MaxQueuedStanzas must be at least 1.");
         if (MaxInboundBacklog < 2) failures.Add("MaxInboundBacklog must be at least 2.");
-        if (DuplicateWindow < 0) failures.Add("DuplicateWindow must not be negative.");
+        if (DuplicateWindow is < 0 or > MaxDuplicateWindow) failures.Add($"DuplicateWindow must be between 0 and {MaxDuplicateWindow}.");
         if (DeliveryCheckInterval < TimeSpan.Zero) failures.Add("DeliveryCheckInterval must not be negative.");
         if (MaxOutboundBacklog < 2) failures.Add("MaxOutboundBacklog must be at least 2.");
         if (!Enum.IsDefined(QueueFullPolicy)) failures.Add("QueueFullPolicy must be Fail or Wait.");

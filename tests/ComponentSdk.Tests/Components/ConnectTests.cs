@@ -44,10 +44,11 @@ public class ConnectTests : RouterFixture
     {
         var error = Assert.Throws<InvalidConnectionOptionsException>(() => _ = new Component(new ConnectionOptions
         {
-            Port = 70000, DeliveryCheckInterval = TimeSpan.FromSeconds(-1),
+            Port = 70000, DeliveryCheckInterval = TimeSpan.FromSeconds(-1), DuplicateWindow = ConnectionOptions.MaxDuplicateWindow + 1,
         }));
         Assert.That(error!.Failures, Has.Some.StartsWith("Host is required"));
         Assert.That(error.Failures, Has.Some.StartsWith("DeliveryCheckInterval must not be negative"));
+        Assert.That(error.Failures, Has.Some.StartsWith("DuplicateWindow must be between 0 and 1048576"));
         Assert.That(error.Failures, Has.Some.StartsWith("Port must be between 1 and 65535"));
         Assert.That(error.Failures, Has.Some.StartsWith("Hostname is required"));
         Assert.That(error.Failures, Has.Some.StartsWith("Password is required"));
