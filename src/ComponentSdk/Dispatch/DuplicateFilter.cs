@@ -11,12 +11,14 @@ namespace ComponentSdk.Dispatch;
 /// <remarks>
 /// Only a 64-bit hash of each pair is kept: holding the strings themselves would keep every stanza's id alive for
 /// the whole window and push them all into older GC generations, which cost a quarter of the throughput under load.
-/// Two different pairs share a hash with odds of about one in 10^11 for a window of 10,000.
+/// Two different pairs share a hash with odds of about one in 10^11 for a window of 10,000. The hash is seeded at
+/// random per filter, so a peer cannot compute ids that collide with another sender's or crowd one slot of the table.
 /// </remarks>
 internal sealed class DuplicateFilter(int capacity)
 {
     private readonly HashKeySet seen = new(capacity);
     private readonly ulong[] order = new ulong[capacity];
+    private readonly long seed = Random.Shared.NextInt64();
     private readonly object gate = new();
     private int next;
     private int count;
@@ -37,13 +39,13 @@ internal sealed class DuplicateFilter(int capacity)
         }
     }
 
-    private static ulong Hash(string from, string id)
+    private ulong Hash(string from, string id)
     {
         int length = from.Length + 1 + id.Length;
         Span<char> pair = length <= 256 ? stackalloc char[length] : new char[length];
         from.CopyTo(pair);
         pair[from.Length] = '\0'; // XML text never holds U+0000, so ("ab", "c") and ("a", "bc") differ
         id.CopyTo(pair[(from.Length + 1)..]);
-        return XxHash3.HashToUInt64(MemoryMarshal.AsBytes(pair));
+        return XxHash3.HashToUInt64(MemoryMarshal.AsBytes(pair), seed);
     }
 }
