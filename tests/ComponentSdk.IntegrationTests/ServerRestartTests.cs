@@ -36,10 +36,13 @@ public class ServerRestartTests
             await component.ConnectAsync(cancellationToken);
 
             int accepted = 0;
+            bool Flowing() => component.Messages.Count > 500;
             Task sending = Task.Run(async () =>
             {
                 for (int i = 0; i < Count; i++)
                 {
+                    // A server slow to echo the first stanzas must not see them all sent before it is stopped.
+                    if (i == 1000) await TestWait.UntilAsync(Flowing, "traffic to flow before the restart", TimeSpan.FromSeconds(30));
                     await component.SendAsync(new XElement("message", new XAttribute("from", "load@echo.localhost"), new XAttribute("to", "sink@echo.localhost"),
                         new XElement("body", i)), cancellationToken);
                     Interlocked.Increment(ref accepted);
@@ -47,7 +50,7 @@ public class ServerRestartTests
                 }
             }, cancellationToken);
 
-            await TestWait.UntilAsync(() => component.Messages.Count > 500, "traffic to flow before the restart", TimeSpan.FromSeconds(30));
+            await TestWait.UntilAsync(Flowing, "traffic to flow before the restart", TimeSpan.FromSeconds(30));
             server.Kill();
             int acceptedAtStop = Volatile.Read(ref accepted);
             await TestWait.UntilAsync(() => !component.IsReady, "the component to notice the server went away");
