@@ -17,7 +17,7 @@ public class AcceptHandshakeTests
     [Test]
     public void TheDigestIsLowerCaseHexSha1OfStreamIdAndSecret()
     {
-        // The example of XEP-0114 §3 and PCJ's trace (pcj.md §6.3).
+        // The example of XEP-0114 §3 and PCJ's trace.
         Assert.That(HandshakeDigest.Compute("j14sid", "secret"), Is.EqualTo("0cd5b31cc6ae4d8c8a9ef01ce52254d6500f38d9"));
     }
 

@@ -26,7 +26,7 @@ public class LegacyNegotiationTests
         Assert.That(h.Sent(), Is.EqualTo("<iq type='get' id='auth-fields' to='localhost'><query xmlns='jabber:iq:auth'><username>test01</username></query></iq>"));
 
         h.Receive("<iq type='result' id='auth-fields'><query xmlns='jabber:iq:auth'><username/><password/><digest/><resource/></query></iq>");
-        // PCJ's trace (pcj.md §6.2): sha1("legacysid" + "test01").
+        // PCJ's trace: sha1("legacysid" + "test01").
         Assert.That(h.Sent(), Is.EqualTo("<iq type='set' id='auth-login' to='localhost'><query xmlns='jabber:iq:auth'><username>test01</username><digest>7ca67fe74bf881aaa5f14a0f172b940be034f479</digest><resource>res1</resource></query></iq>"));
 
         h.Receive("<iq type='result' id='auth-login'/>");
