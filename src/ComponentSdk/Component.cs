@@ -106,7 +106,10 @@ public partial class Component : IAsyncDisposable
         get { lock (gate) return streamId; }
     }
 
-    /// <summary>The resource used for client logins: the configured one, or one made at construction and reused on reconnect.</summary>
+    /// <summary>
+    /// The resource a Legacy login names: the configured one, or one made at construction and reused on reconnect. A Client
+    /// login without a configured resource takes the one the server picks (see <see cref="Jid"/>).
+    /// </summary>
     public string Resource => resource;
 
     /// <summary>The ids of the requests waiting for a reply.</summary>

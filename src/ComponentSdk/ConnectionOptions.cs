@@ -31,7 +31,10 @@ public sealed class ConnectionOptions
     /// <summary>The password, or the XEP-0114 shared secret. Never logged.</summary>
     public string? Password { get; set; }
 
-    /// <summary>The resource to bind (clients). When empty, a random one is made once per component and reused on reconnect.</summary>
+    /// <summary>
+    /// The resource to log in with (Client and Legacy). When empty, a Client login lets the server pick one; a Legacy
+    /// login, which must name one, uses a random one made once per component and reused on reconnect.
+    /// </summary>
     public string? Resource { get; set; }
 
     /// <summary>A name for this connection in logs (PCJ's <c>Alias</c>); defaults to <see cref="Hostname"/>.</summary>
