@@ -190,6 +190,17 @@ public partial class Component
         _ => new Jabberd2Negotiation(context),
     };
 
+    /// <summary>
+    /// The resource the next login asks for. A Client login without a configured one lets the server pick the first
+    /// time and then asks for the one it was given, so that its address survives a reconnect (a server that refuses
+    /// picks another); a Legacy login must name one and uses <see cref="Resource"/>.
+    /// </summary>
+    private string? LoginResource()
+    {
+        if (options.ConnectionType != ConnectionType.Client || !string.IsNullOrEmpty(options.Resource)) return resource;
+        lock (gate) return jid?.Resource;
+    }
+
     private void OnSessionReady(Session attempt, SessionEstablished established)
     {
         lock (gate)
@@ -290,7 +301,7 @@ public partial class Component
         public Session(Component owner)
         {
             this.owner = owner;
-            Connection = new Connection(new ConnectionContext(owner.options, this, owner.logger, owner.resource));
+            Connection = new Connection(new ConnectionContext(owner.options, this, owner.logger, owner.LoginResource()));
         }
 
         public Connection Connection { get; }

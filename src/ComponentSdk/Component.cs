@@ -108,7 +108,8 @@ public partial class Component : IAsyncDisposable
 
     /// <summary>
     /// The resource a Legacy login names: the configured one, or one made at construction and reused on reconnect. A Client
-    /// login without a configured resource takes the one the server picks (see <see cref="Jid"/>).
+    /// login without a configured resource takes the one the server picks, and asks for it again on reconnect (see
+    /// <see cref="Jid"/>).
     /// </summary>
     public string Resource => resource;
 

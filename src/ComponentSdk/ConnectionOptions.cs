@@ -32,8 +32,8 @@ public sealed class ConnectionOptions
     public string? Password { get; set; }
 
     /// <summary>
-    /// The resource to log in with (Client and Legacy). When empty, a Client login lets the server pick one; a Legacy
-    /// login, which must name one, uses a random one made once per component and reused on reconnect.
+    /// The resource to log in with (Client and Legacy). When empty, a Client login lets the server pick one and asks
+    /// for it again on reconnect; a Legacy login, which must name one, uses a random one made once per component.
     /// </summary>
     public string? Resource { get; set; }
 

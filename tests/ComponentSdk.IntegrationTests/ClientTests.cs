@@ -38,6 +38,22 @@ public class ClientTests
         Assert.That(chosen, Is.EqualTo(new[] { mechanism }));
     }
 
+    [TestCase("prosody")]
+    [TestCase("ejabberd")]
+    [TestCase("jabberd2")]
+    public async Task AReconnectAsksForTheResourceTheServerGaveAndKeepsTheAddress(string server, CancellationToken cancellationToken)
+    {
+        await using var alice = new Component(Servers.Get(server).Client("alice", "alicepw"));
+        await alice.ConnectAsync(cancellationToken);
+        Jid first = alice.Jid!;
+
+        await alice.ReconnectAsync(cancellationToken: cancellationToken);
+
+        Assert.That(alice.Jid, Is.EqualTo(first), "the same full address after the reconnect");
+        XElement roster = await alice.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XElement(Roster)), cancellationToken: cancellationToken);
+        Assert.That(roster.Type(), Is.EqualTo("result"), "the new session works");
+    }
+
     [TestCase("prosody", ConnectionType.Client)]
     [TestCase("ejabberd", ConnectionType.Client)]
     [TestCase("jabberd2", ConnectionType.Client)]

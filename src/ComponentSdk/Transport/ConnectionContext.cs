@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace ComponentSdk.Transport;
 
 /// <summary>What the handlers of one connection share: its options, where to report, and why it closed.</summary>
-internal sealed class ConnectionContext(ConnectionOptions options, IConnectionObserver observer, ILogger logger, string resource)
+internal sealed class ConnectionContext(ConnectionOptions options, IConnectionObserver observer, ILogger logger, string? resource)
 {
     private Exception? closeReason;
     private int footerSent;
@@ -16,8 +16,8 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
 
     public ILogger Logger { get; } = logger;
 
-    /// <summary>The resource clients bind; made once per component and reused on reconnect.</summary>
-    public string Resource { get; } = resource;
+    /// <summary>The resource this login asks for; null lets the server pick one (clients only).</summary>
+    public string? Resource { get; } = resource;
 
     public XmlLimits Limits => new() { MaxStanzaBytes = Options.MaxStanzaBytes, MaxDepth = Options.MaxDepth };
 

@@ -9,8 +9,9 @@ namespace ComponentSdk.Protocols.Client;
 
 /// <summary>
 /// XMPP 1.0 client login (RFC 6120): STARTTLS under the TLS policy, SASL with the preferred mechanism the server
-/// offers (the server's proof checked), a stream restart, resource binding (server-generated when none is
-/// configured; a conflict is retried once with a server-generated resource, RFC 6120 §7.7.2.2), and the session
+/// offers (the server's proof checked), a stream restart, resource binding (the connection's resource, or a
+/// server-generated one when it has none; a conflict is retried once with a server-generated resource, RFC 6120
+/// §7.7.2.2), and the session
 /// (RFC 3921) only when offered and not optional.
 /// </summary>
 internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStreamNegotiation(connection)
@@ -36,7 +37,7 @@ internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStre
         sessionWanted = features.SessionEstablishment && !features.SessionOptional;
         if (features.ResourceBinding)
         {
-            RequestBinding(context, Connection.Options.Resource);
+            RequestBinding(context, Connection.Resource);
             return;
         }
         jid = new Jid(Connection.Options.Username, Connection.Options.Hostname);
@@ -71,7 +72,7 @@ internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStre
         if (iq.Type() == "result")
         {
             string? bound = iq.Element(Bind + "bind")?.Element(Bind + "jid")?.Value;
-            jid = Jid.TryParse(bound, out Jid? parsed) ? parsed : new Jid(Connection.Options.Username, Connection.Options.Hostname, Connection.Options.Resource);
+            jid = Jid.TryParse(bound, out Jid? parsed) ? parsed : new Jid(Connection.Options.Username, Connection.Options.Hostname, Connection.Resource);
             Connection.Status(ConnectionStatus.BindSuccess, detail: jid.ToString());
             if (sessionWanted) RequestSession(context);
             else Finish(context);

@@ -19,6 +19,9 @@ internal sealed class LegacyNegotiation(ConnectionContext connection) : StreamNe
     private const string FieldsId = "auth-fields";
     private const string LoginId = "auth-login";
 
+    /// <summary>jabber:iq:auth has no server-picked resource: the component always gives a Legacy login one.</summary>
+    private string Resource => Connection.Resource ?? throw new InvalidOperationException("A Legacy login needs a resource.");
+
     protected override void OnPreXmppStream(IChannelHandlerContext context, StreamHeader header)
     {
         if (!Connection.TlsEstablished && Connection.Options.Tls == TlsPolicy.Required)
@@ -41,7 +44,7 @@ internal sealed class LegacyNegotiation(ConnectionContext connection) : StreamNe
                 break;
             case (LoginId, "result"):
                 Connection.Status(ConnectionStatus.AuthSuccess);
-                Succeed(context, new Jid(Connection.Options.Username, Connection.Options.Hostname, Connection.Resource), StreamId);
+                Succeed(context, new Jid(Connection.Options.Username, Connection.Options.Hostname, Resource), StreamId);
                 break;
             case (FieldsId or LoginId, "error"):
                 (string condition, string? text) = IqErrors.Read(element);
@@ -84,7 +87,7 @@ internal sealed class LegacyNegotiation(ConnectionContext connection) : StreamNe
         {
             login.Add(new XElement(Auth + "password", options.Password));
         }
-        login.Add(new XElement(Auth + "resource", Connection.Resource));
+        login.Add(new XElement(Auth + "resource", Resource));
         Step = "the result of the jabber:iq:auth login";
         Send(context, new XElement("iq", new XAttribute("type", "set"), new XAttribute("id", LoginId), new XAttribute("to", options.Hostname), login));
     }
