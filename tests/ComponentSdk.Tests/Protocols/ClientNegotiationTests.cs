@@ -65,6 +65,31 @@ public class ClientNegotiationTests
     }
 
     [Test]
+    public void AResourceTheServerCannotTakeIsReplacedByAServerGeneratedOne()
+    {
+        StageHarness h = LoggedIn(o => o.Resource = "unusable");
+        h.Receive(string.Format(Header, 2) + Features("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"));
+        h.Sent();
+        h.Receive("<iq type='error' id='bind-1'><error type='modify'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        Assert.That(h.Sent(), Is.EqualTo("<iq type='set' id='bind-2'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>"));
+        h.Receive("<iq type='result' id='bind-2'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@localhost/generated</jid></bind></iq>");
+        Assert.That(h.Observer.Established!.Jid.Resource, Is.EqualTo("generated"));
+        Assert.That(h.Statuses.Count(s => s == ConnectionStatus.BindNegotiate), Is.EqualTo(1), "one negotiation, two requests");
+    }
+
+    [Test]
+    public void ABindRefusedForGoodIsABindFailureWithoutARetry()
+    {
+        StageHarness h = LoggedIn(o => o.Resource = "res1");
+        h.Receive(string.Format(Header, 2) + Features("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"));
+        h.Sent();
+        h.Receive("<iq type='error' id='bind-1'><error type='cancel'><not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        Assert.That(h.Sent(), Does.Not.Contain("bind-2"), "no second request");
+        Assert.That(((XmppAuthenticationException)h.Context.CloseReason!).Condition, Is.EqualTo("not-allowed"));
+        Assert.That(h.Statuses.Last(), Is.EqualTo(ConnectionStatus.BindFail));
+    }
+
+    [Test]
     public void ABindConflictIsRetriedOnceWithAServerGeneratedResource()
     {
         StageHarness h = LoggedIn(o => o.Resource = "taken");

@@ -10,8 +10,8 @@ namespace ComponentSdk.Protocols.Client;
 /// <summary>
 /// XMPP 1.0 client login (RFC 6120): STARTTLS under the TLS policy, SASL with the preferred mechanism the server
 /// offers (the server's proof checked), a stream restart, resource binding (the connection's resource, or a
-/// server-generated one when it has none; a conflict is retried once with a server-generated resource, RFC 6120
-/// §7.7.2.2), and the session
+/// server-generated one when it has none; a resource refused as taken or unusable is replaced once by a
+/// server-generated one, RFC 6120 §7.7.2), and the session
 /// (RFC 3921) only when offered and not optional.
 /// </summary>
 internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStreamNegotiation(connection)
@@ -79,9 +79,13 @@ internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStre
             return;
         }
         (string condition, string? text) = IqErrors.Read(iq);
-        if (condition == "conflict" && bindAttempts < 2)
+        // A resource taken (conflict) or one the server cannot take as it is (an error of type modify, such as
+        // bad-request for a resourcepart it cannot prepare): RFC 6120 §7.7.2 lets the client try again, here with
+        // the server's choice.
+        bool retryable = condition == "conflict" || (string?)iq.Element("error")?.Attribute("type") == "modify";
+        if (retryable && bindAttempts < 2)
         {
-            RequestBinding(context, resource: null); // let the server choose
+            RequestBinding(context, resource: null);
             return;
         }
         Fail(context, new XmppAuthenticationException(condition, text, $"The server refused to bind a resource: {condition}."), ConnectionStatus.BindFail);
