@@ -54,6 +54,31 @@ public class ClientTests
         Assert.That(roster.Type(), Is.EqualTo("result"), "the new session works");
     }
 
+    [TestCase("prosody", 1)] // Prosody picks one itself instead of refusing
+    [TestCase("ejabberd", 2)]
+    [TestCase("jabberd2", 2)]
+    public async Task AResourceTheServerCannotPrepareIsReplacedByOneItPicks(string server, int bindRequests, CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
+        options.Resource = "bad\u007Fresource"; // XML carries DEL, resourceprep refuses it
+        await using var alice = new Component(options);
+        var binds = 0;
+        alice.RaiseElementEvents = true;
+        var ready = new TaskCompletionSource();
+        alice.StatusChanged += (_, e) =>
+        {
+            if (e.Status == ConnectionStatus.RequestStart && e.Stanza?.Element(XName.Get("bind", "urn:ietf:params:xml:ns:xmpp-bind")) is not null) binds++;
+            if (e.Status == ConnectionStatus.Ready) ready.TrySetResult(); // statuses come in order: every bind was counted
+        };
+
+        await alice.ConnectAsync(cancellationToken);
+        await ready.Task.WaitAsync(cancellationToken);
+
+        Assert.That(alice.Jid!.Bare.ToString(), Is.EqualTo("alice@localhost"));
+        Assert.That(alice.Jid.Resource, Is.Not.Null.And.Not.EqualTo("bad\u007Fresource"));
+        Assert.That(binds, Is.EqualTo(bindRequests), "the refused resource, then the server's choice");
+    }
+
     [TestCase("prosody", ConnectionType.Client)]
     [TestCase("ejabberd", ConnectionType.Client)]
     [TestCase("jabberd2", ConnectionType.Client)]
