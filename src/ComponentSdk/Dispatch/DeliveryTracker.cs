@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using ComponentSdk.Concurrency;
 using ComponentSdk.Xml;
 
 namespace ComponentSdk.Dispatch;

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using ComponentSdk.Concurrency;
 
 namespace ComponentSdk.Dispatch;
 

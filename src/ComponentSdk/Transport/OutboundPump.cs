@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Xml.Linq;
 using ComponentSdk.Diagnostics;
-using ComponentSdk.Dispatch;
+using ComponentSdk.Concurrency;
 using DotNetty.Transport.Channels;
 
 namespace ComponentSdk.Transport;

@@ -1,4 +1,4 @@
-namespace ComponentSdk.Dispatch;
+namespace ComponentSdk.Concurrency;
 
 /// <summary>
 /// Wakes the senders waiting for room in a bounded buffer. A waiter arms the signal, then checks for room itself
