@@ -147,7 +147,7 @@ public partial class Component : IAsyncDisposable
     /// <summary>
     /// Raise PCJ's per-element statuses too: <see cref="ConnectionStatus.NodeSent"/>, <see cref="ConnectionStatus.NodeReceived"/>,
     /// <see cref="ConnectionStatus.NodeQueued"/>, <see cref="ConnectionStatus.RequestStart"/> and <see cref="ConnectionStatus.RequestFinish"/>.
-    /// Off by default: each costs an event per stanza.
+    /// Off by default: each costs an event per stanza. Credentials in the elements of NodeSent are redacted.
     /// </summary>
     public bool RaiseElementEvents { get; set; }
 

@@ -181,28 +181,41 @@ public class ClientTests
     [TestCase("prosody")]
     [TestCase("ejabberd")]
     [TestCase("jabberd2")]
-    public async Task NoSecretReachesTheLogOrTheTrace(string server, CancellationToken cancellationToken)
+    public async Task NoSecretReachesTheLogTheTraceOrTheStatusEvents(string server, CancellationToken cancellationToken)
     {
         var logger = new RecordingLogger();
+        var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
         ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
         options.Debug = true;
         options.SaslMechanisms = ["PLAIN"];
         await using (var alice = new Component(options, logger))
         {
+            alice.RaiseElementEvents = true;
+            alice.StatusChanged += (_, e) => events.Enqueue($"{e.Status} {e.Detail} {e.Stanza}");
             await alice.ConnectAsync(cancellationToken);
         }
         options.ConnectionType = ConnectionType.Legacy;
         options.PlainText = true;
         await using (var legacy = new Component(options, logger))
         {
+            legacy.RaiseElementEvents = true;
+            legacy.StatusChanged += (_, e) => events.Enqueue($"{e.Status} {e.Detail} {e.Stanza}");
             await legacy.ConnectAsync(cancellationToken);
         }
 
         string log = logger.All;
         Assert.That(log, Does.Contain("Sent: <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>[redacted]</auth>"));
         Assert.That(log, Does.Contain("jabber:iq:auth"));
+        string plain = Convert.ToBase64String(Encoding.UTF8.GetBytes("\0alice\0alicepw"));
         Assert.That(log, Does.Not.Contain("alicepw"));
-        Assert.That(log, Does.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes("\0alice\0alicepw"))));
+        Assert.That(log, Does.Not.Contain(plain));
+
+        // PCJ's NodeSent carries every element written, the credentials' too: the application gets them redacted.
+        string statuses = string.Join("\n", events);
+        Assert.That(statuses, Does.Contain("NodeSent  <auth mechanism=\"PLAIN\" xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">[redacted]</auth>"));
+        Assert.That(statuses, Does.Contain("jabber:iq:auth"));
+        Assert.That(statuses, Does.Not.Contain("alicepw"));
+        Assert.That(statuses, Does.Not.Contain(plain));
     }
 
     [Test]

@@ -6,8 +6,9 @@ namespace ComponentSdk.Transport;
 
 /// <summary>
 /// Reports what is written as status events: <see cref="ConnectionStatus.StreamStart"/> for each stream header and
-/// <see cref="ConnectionStatus.NodeSent"/> for each element (when someone listens for per-element events). The
-/// closing <c>&lt;/stream:stream&gt;</c> is not a node (PCJ: STREAMEND instead).
+/// <see cref="ConnectionStatus.NodeSent"/> for each element (when someone listens for per-element events), with
+/// credentials redacted as in the XML trace. The closing <c>&lt;/stream:stream&gt;</c> is not a node (PCJ:
+/// STREAMEND instead).
 /// </summary>
 internal sealed class StreamEventsHandler(ConnectionContext connection) : ChannelHandlerAdapter
 {
@@ -20,7 +21,7 @@ internal sealed class StreamEventsHandler(ConnectionContext connection) : Channe
                 connection.Status(ConnectionStatus.NodeSent, detail: "<stream:stream>");
                 break;
             case XElement element when connection.Observer.WantsElementEvents:
-                connection.Status(ConnectionStatus.NodeSent, element);
+                connection.Status(ConnectionStatus.NodeSent, SecretRedactor.Redact(element));
                 break;
         }
         return context.WriteAsync(message);

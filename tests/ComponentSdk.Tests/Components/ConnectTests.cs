@@ -24,6 +24,7 @@ public class ConnectTests : RouterFixture
             ConnectionStatus.Ready,
         }));
         Assert.That(recorder.Events[6].Stanza?.Name.LocalName, Is.EqualTo("handshake"));
+        Assert.That(recorder.Events[6].Stanza?.Value, Is.EqualTo("[redacted]"), "the digest stays out of the events, as out of the trace");
         Assert.That(component.IsReady, Is.True);
         Assert.That(component.Jid?.ToString(), Is.EqualTo("echo.localhost"));
         Assert.That(component.StreamId, Is.Not.Null.And.Not.Empty);
