@@ -11,8 +11,7 @@ namespace ComponentSdk.Protocols.Client;
 /// XMPP 1.0 client login (RFC 6120): STARTTLS under the TLS policy, SASL with the preferred mechanism the server
 /// offers (the server's proof checked), a stream restart, resource binding (the connection's resource, or a
 /// server-generated one when it has none; a resource refused as taken or unusable is replaced once by a
-/// server-generated one, RFC 6120 §7.7.2), and the session
-/// (RFC 3921) only when offered and not optional.
+/// server-generated one, RFC 6120 §7.7.2), and the session (RFC 3921) only when offered and not optional.
 /// </summary>
 internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStreamNegotiation(connection)
 {
