@@ -94,7 +94,7 @@ public partial class Component
     {
         Activity? activity = ComponentTelemetry.Source.StartActivity("xmpp.connect", ActivityKind.Client);
         if (activity is null) return null;
-        activity.SetTag(ComponentTelemetry.ConnectionTag, options.DisplayName);
+        activity.SetTag(ComponentTelemetry.ConnectionTag, displayName);
         activity.SetTag("server.address", host);
         activity.SetTag("server.port", port);
         activity.SetTag("xmpp.connection_type", options.ConnectionType.ToString());
@@ -216,7 +216,7 @@ public partial class Component
             }
         }
         queue.ReleaseWaiters(); // senders waiting for room in a full queue can now go straight to the connection
-        Log.Ready(logger, options.DisplayName, established.Jid.ToString(), established.StreamId);
+        Log.Ready(logger, displayName, established.Jid.ToString(), established.StreamId);
         PostStatus(ConnectionStatus.Ready);
         dispatcher.Post(Dispatch.DispatchItem.ForWork(() => OnReadyAsync(stopping.Token)));
     }
@@ -253,7 +253,7 @@ public partial class Component
         if (error is not null)
         {
             // A failed negotiation is reported to the caller of ConnectAsync; only a ready connection is "lost".
-            if (wasReady) Log.ConnectionLost(logger, options.DisplayName, error.Message);
+            if (wasReady) Log.ConnectionLost(logger, displayName, error.Message);
             PostStatus(ConnectionStatus.SocketFail, error: error);
             if (wasReady) StartReconnecting(error);
         }

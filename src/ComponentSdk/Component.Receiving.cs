@@ -69,7 +69,7 @@ public partial class Component
     }
 
     /// <summary>The identity given in disco#info answers: category, type and name (XEP-0030).</summary>
-    protected virtual (string Category, string Type, string Name) DiscoIdentity => ("component", "generic", options.DisplayName);
+    protected virtual (string Category, string Type, string Name) DiscoIdentity => ("component", "generic", displayName);
 
     /// <summary>
     /// The items listed in disco#items answers (XEP-0030): JID, optional node and name. None by default; a component
@@ -156,7 +156,7 @@ public partial class Component
         }
         if (duplicates is not null && !duplicates.IsFirst(stanza.From(), stanza.Id()))
         {
-            Log.DuplicateDropped(logger, options.DisplayName, stanza.Name.LocalName, stanza.Id()!);
+            Log.DuplicateDropped(logger, displayName, stanza.Name.LocalName, stanza.Id()!);
             return;
         }
         dispatcher.Post(DispatchItem.ForStanza(stanza));
@@ -190,7 +190,7 @@ public partial class Component
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                     {
-                        Log.HandlerFailed(logger, ex, options.DisplayName, $"filter '{filter.Name}' on {stanza.Name.LocalName}");
+                        Log.HandlerFailed(logger, ex, displayName, $"filter '{filter.Name}' on {stanza.Name.LocalName}");
                     }
                 }
             }
@@ -199,7 +199,7 @@ public partial class Component
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
         {
-            Log.HandlerFailed(logger, ex, options.DisplayName, stanza.Name.LocalName);
+            Log.HandlerFailed(logger, ex, displayName, stanza.Name.LocalName);
             if (stanza.IsRequest()) await TrySendAsync(stanza.ErrorFor("internal-server-error", "wait")).ConfigureAwait(false);
         }
     }
@@ -212,7 +212,7 @@ public partial class Component
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
-            Log.HandlerFailed(logger, ex, options.DisplayName, "ready");
+            Log.HandlerFailed(logger, ex, displayName, "ready");
         }
     }
 
@@ -224,7 +224,7 @@ public partial class Component
         }
         catch (Exception ex) when (ex is XmppException or InvalidOperationException)
         {
-            Log.WriteFailed(logger, ex, options.DisplayName);
+            Log.WriteFailed(logger, ex, displayName);
         }
     }
 
@@ -250,14 +250,14 @@ public partial class Component
 
     private void RaiseStatus(ConnectionStatusEventArgs status)
     {
-        Log.Status(logger, options.DisplayName, status);
+        Log.Status(logger, displayName, status);
         try
         {
             StatusChanged?.Invoke(this, status);
         }
         catch (Exception ex)
         {
-            Log.StatusHandlerFailed(logger, ex, options.DisplayName, status.Status);
+            Log.StatusHandlerFailed(logger, ex, displayName, status.Status);
         }
     }
 }

@@ -158,7 +158,7 @@ public partial class Component
         using Activity? activity = ComponentTelemetry.Source.StartActivity("xmpp.request", ActivityKind.Client);
         if (activity is not null)
         {
-            activity.SetTag(ComponentTelemetry.ConnectionTag, options.DisplayName);
+            activity.SetTag(ComponentTelemetry.ConnectionTag, displayName);
             activity.SetTag("xmpp.stanza", request.Name.LocalName);
             activity.SetTag("xmpp.id", id);
             activity.SetTag("xmpp.to", request.To());

@@ -31,6 +31,7 @@ namespace ComponentSdk;
 public partial class Component : IAsyncDisposable
 {
     private readonly ConnectionOptions options;
+    private readonly string displayName; // computed once: it names every log line and metric
     private readonly ILogger logger;
     private readonly IEventLoop eventLoop;
     private readonly Dispatcher dispatcher;
@@ -65,6 +66,7 @@ public partial class Component : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         this.options = options.Clone();
+        displayName = this.options.DisplayName;
         this.logger = logger ?? NullLogger.Instance;
         eventLoop = (eventLoops ?? EventLoops.Shared).GetNext(); // every connection of this component runs on it
         host = options.Host;
@@ -75,8 +77,8 @@ public partial class Component : IAsyncDisposable
         if (options.DuplicateWindow is > 0 and int window) duplicates = new DuplicateFilter(window);
         dispatcher = new Dispatcher(ProcessAsync, options.MaxInboundBacklog, UpdateReading, options.RunHandlersOnEventLoop ? eventLoop : null);
         RegisterBuiltInResponders();
-        telemetryTag = ComponentTelemetry.Tag(options.DisplayName);
-        ComponentTelemetry.Register(this, options.DisplayName);
+        telemetryTag = ComponentTelemetry.Tag(displayName);
+        ComponentTelemetry.Register(this, displayName);
     }
 
     /// <summary>
@@ -194,7 +196,7 @@ public partial class Component : IAsyncDisposable
         {
             await stopping.CancelAsync().ConfigureAwait(false);
             if (!await CompletesWithinAsync(dispatcher.Completion, HandlerGraceAfterCancel).ConfigureAwait(false))
-                Log.HandlersStillRunning(logger, options.DisplayName, dispatcher.Depth, options.ShutdownTimeout + HandlerGraceAfterCancel);
+                Log.HandlersStillRunning(logger, displayName, dispatcher.Depth, options.ShutdownTimeout + HandlerGraceAfterCancel);
         }
         await stopping.CancelAsync().ConfigureAwait(false);
         stopping.Dispose();

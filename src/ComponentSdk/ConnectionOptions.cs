@@ -37,7 +37,11 @@ public sealed class ConnectionOptions
     /// </summary>
     public string? Resource { get; set; }
 
-    /// <summary>A name for this connection in logs (PCJ's <c>Alias</c>); defaults to <see cref="Hostname"/>.</summary>
+    /// <summary>
+    /// A name for this connection in logs, metrics and disco#info (PCJ's <c>Alias</c>). Defaults to what tells the
+    /// connection apart: the component's domain (Accept), <c>Username@Hostname</c> (Client, Legacy), or the bound
+    /// names (Jabberd2).
+    /// </summary>
     public string? Alias { get; set; }
 
     /// <summary>The dialect. Defaults to <see cref="ConnectionType.Accept"/>.</summary>
@@ -258,8 +262,13 @@ public sealed class ConnectionOptions
     /// <summary>The <c>stream:</c> namespace actually sent.</summary>
     public string EffectiveStreamXmlns => StreamXmlns ?? Namespaces.Streams;
 
-    /// <summary>The name used in logs.</summary>
-    public string DisplayName => string.IsNullOrEmpty(Alias) ? Hostname : Alias;
+    /// <summary>The name used in logs and metrics: <see cref="Alias"/>, or its default.</summary>
+    public string DisplayName => !string.IsNullOrEmpty(Alias) ? Alias : ConnectionType switch
+    {
+        ConnectionType.Client or ConnectionType.Legacy => $"{Username}@{Hostname}",
+        ConnectionType.Jabberd2 => string.Join(",", EffectiveBindNames),
+        _ => Hostname,
+    };
 
     /// <summary>Every problem with these options, one sentence each naming the option; empty when they are usable.</summary>
     public IReadOnlyList<string> GetFailures()
