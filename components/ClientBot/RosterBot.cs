@@ -45,7 +45,9 @@ public sealed partial class RosterBot : Component
 
     protected override ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
     {
-        LogReceived(logger, message.From() ?? "?", (string?)message.Element("body") ?? "");
+        // A message we sent can come back as an error (the contact is offline and the server keeps no offline messages).
+        if (message.Type() == "error") LogBounced(logger, message.From() ?? "?", message.ErrorCondition() ?? "undefined-condition");
+        else LogReceived(logger, message.From() ?? "?", (string?)message.Element("body") ?? "");
         return ValueTask.CompletedTask;
     }
 
@@ -60,4 +62,7 @@ public sealed partial class RosterBot : Component
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "message from {From}: {Body}")]
     private static partial void LogReceived(ILogger logger, string from, string body);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "message to {From} bounced: {Condition}")]
+    private static partial void LogBounced(ILogger logger, string from, string condition);
 }
