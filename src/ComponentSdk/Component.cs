@@ -171,6 +171,8 @@ public partial class Component : IAsyncDisposable
     /// Shuts the connection down cleanly (see <see cref="ShutdownAsync"/>) and stops dispatching: what was already
     /// received is still handled, for up to <see cref="ConnectionOptions.ShutdownTimeout"/>; then
     /// <see cref="Stopping"/> is cancelled. A handler that does not return a second after that is logged and left.
+    /// Stanzas still in the outgoing queue are not sent; a warning gives their number (read
+    /// <see cref="QueuedStanzas"/> before disposing to keep them).
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -199,6 +201,8 @@ public partial class Component : IAsyncDisposable
                 Log.HandlersStillRunning(logger, displayName, dispatcher.Depth, options.ShutdownTimeout + HandlerGraceAfterCancel);
         }
         await stopping.CancelAsync().ConfigureAwait(false);
+        // The queue waits for a purge that will not come now: say so rather than drop it silently.
+        if (queue.Count is > 0 and int unsent) Log.UnsentOnDispose(logger, displayName, unsent);
         stopping.Dispose();
         lifecycle.Dispose();
         GC.SuppressFinalize(this);

@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "{Connection} disposed while handlers were still running after {Waited} ({Waiting} items not finished); they were cancelled and left behind")]
     public static partial void HandlersStillRunning(ILogger logger, string connection, int waiting, TimeSpan waited);
 
+    [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "{Connection} disposed with {Count} stanzas still in the outgoing queue; they were not sent")]
+    public static partial void UnsentOnDispose(ILogger logger, string connection, int count);
+
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "{Connection} a handler failed on a {Stanza} stanza")]
     public static partial void HandlerFailed(ILogger logger, Exception error, string connection, string stanza);
 

@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using ComponentSdk.Tests.Support;
 using ComponentSdk.Xml;
+using Microsoft.Extensions.Logging;
 
 namespace ComponentSdk.Tests.Components;
 
@@ -25,6 +26,22 @@ public class SendAndQueueTests : RouterFixture
         var seen = new HashSet<string>();
         for (int i = 0; i < 2000; i++) seen.Add((string)(await Router.ReceiveAsync(TimeSpan.FromSeconds(5))).Element("body")!);
         Assert.That(seen, Has.Count.EqualTo(2000));
+    }
+
+    [Test]
+    public async Task DisposingWithAQueueLogsWhatWasNotSent(CancellationToken cancellationToken)
+    {
+        var logger = new RecordingLogger();
+        var component = new TestComponent(Router.OptionsFor("echo.localhost"), logger);
+        await component.SendAsync(Message(1), cancellationToken);
+        await component.SendAsync(Message(2), cancellationToken);
+
+        await component.DisposeAsync();
+
+        Assert.That(logger.Lines.Where(l => l.Id.Id == 206).Select(l => (l.Level, l.Text)), Is.EqualTo(new[]
+        {
+            (LogLevel.Warning, "echo.localhost disposed with 2 stanzas still in the outgoing queue; they were not sent"),
+        }));
     }
 
     [Test]
