@@ -198,7 +198,7 @@ public partial class Component
     private string? LoginResource()
     {
         if (options.ConnectionType != ConnectionType.Client || !string.IsNullOrEmpty(options.Resource)) return resource;
-        lock (gate) return jid?.Resource;
+        lock (gate) return boundResource;
     }
 
     private void OnSessionReady(Session attempt, SessionEstablished established)
@@ -208,6 +208,7 @@ public partial class Component
             if (session != attempt) return;
             ready = true;
             jid = established.Jid;
+            boundResource = established.Jid.Resource;
             streamId = established.StreamId;
             if (options.PurgeQueueOnReady == true)
             {
@@ -247,6 +248,9 @@ public partial class Component
                 session = null;
                 ready = false;
                 streamId = null;
+                // Another login took our resource (RFC 6120 §4.9.3.3): asking for it again would take it back, and
+                // the two would push each other out for ever. The next login lets the server pick.
+                if (error is StreamErrorException { Condition: StreamErrorCondition.Conflict }) boundResource = null;
             }
         }
         pending.FailSentOn(attempt, new ConnectionLostException("The connection closed before the reply arrived.", error));

@@ -54,6 +54,7 @@ public partial class Component : IAsyncDisposable
     private Session? session;
     private bool ready;
     private Jid? jid;
+    private string? boundResource; // a Client login's resource from the server, asked for again on reconnect
     private string? streamId;
     private int disposed;
 

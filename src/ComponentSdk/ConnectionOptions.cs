@@ -33,7 +33,8 @@ public sealed class ConnectionOptions
 
     /// <summary>
     /// The resource to log in with (Client and Legacy). When empty, a Client login lets the server pick one and asks
-    /// for it again on reconnect; a Legacy login, which must name one, uses a random one made once per component.
+    /// for it again on reconnect (unless another login took it from us); a Legacy login, which must name one, uses a
+    /// random one made once per component.
     /// </summary>
     public string? Resource { get; set; }
 

@@ -57,6 +57,34 @@ public class ClientTests
         Assert.That(roster.Type(), Is.EqualTo("result"), "the new session works");
     }
 
+    [TestCase("prosody")]
+    [TestCase("ejabberd")]
+    [TestCase("jabberd2")]
+    public async Task AfterAnotherLoginTookItsResourceTheReconnectTakesANewOneAndDoesNotFightForIt(string server, CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
+        options.Reconnect.Enabled = true;
+        options.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(100);
+        options.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(200);
+        await using var alice = new Component(options);
+        var readies = 0;
+        alice.StatusChanged += (_, e) => { if (e.Status == ConnectionStatus.Ready) Interlocked.Increment(ref readies); };
+        await alice.ConnectAsync(cancellationToken);
+        string taken = alice.Jid!.Resource!;
+
+        ConnectionOptions other = Servers.Get(server).Client("alice", "alicepw");
+        other.Resource = taken;
+        await using var intruder = new Component(other);
+        await intruder.ConnectAsync(cancellationToken);
+        Assert.That(intruder.Jid!.Resource, Is.EqualTo(taken), "the server gave the resource to the new login");
+
+        await TestWait.UntilAsync(() => Volatile.Read(ref readies) == 2, () => $"alice back by herself ({readies} ready)");
+        Assert.That(alice.Jid!.Resource, Is.Not.EqualTo(taken), "the server's choice, not the resource taken from it");
+        await Task.Delay(1000, cancellationToken);
+        Assert.That(intruder.IsReady, Is.True, "alice did not take it back");
+        Assert.That(Volatile.Read(ref readies), Is.EqualTo(2), "one reconnect, no fight");
+    }
+
     [TestCase("prosody", 1)] // Prosody picks one itself instead of refusing
     [TestCase("ejabberd", 2)]
     [TestCase("jabberd2", 2)]
