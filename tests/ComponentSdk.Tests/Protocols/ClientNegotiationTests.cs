@@ -67,10 +67,8 @@ public class ClientNegotiationTests
     [Test]
     public void AResourceTheServerCannotTakeIsReplacedByAServerGeneratedOne()
     {
-        StageHarness h = LoggedIn(o => o.Resource = "unusable");
-        h.Receive(string.Format(Header, 2) + Features("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"));
-        h.Sent();
-        h.Receive("<iq type='error' id='bind-1'><error type='modify'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        StageHarness h = AskedToBind("unusable");
+        h.Receive(BindError(1, "modify", "bad-request"));
         Assert.That(h.Sent(), Is.EqualTo("<iq type='set' id='bind-2'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>"));
         h.Receive("<iq type='result' id='bind-2'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>alice@localhost/generated</jid></bind></iq>");
         Assert.That(h.Observer.Established!.Jid.Resource, Is.EqualTo("generated"));
@@ -80,10 +78,8 @@ public class ClientNegotiationTests
     [Test]
     public void ABindRefusedForGoodIsABindFailureWithoutARetry()
     {
-        StageHarness h = LoggedIn(o => o.Resource = "res1");
-        h.Receive(string.Format(Header, 2) + Features("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"));
-        h.Sent();
-        h.Receive("<iq type='error' id='bind-1'><error type='cancel'><not-allowed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        StageHarness h = AskedToBind("res1");
+        h.Receive(BindError(1, "cancel", "not-allowed"));
         Assert.That(h.Sent(), Does.Not.Contain("bind-2"), "no second request");
         Assert.That(((XmppAuthenticationException)h.Context.CloseReason!).Condition, Is.EqualTo("not-allowed"));
         Assert.That(h.Statuses.Last(), Is.EqualTo(ConnectionStatus.BindFail));
@@ -92,12 +88,10 @@ public class ClientNegotiationTests
     [Test]
     public void ABindConflictIsRetriedOnceWithAServerGeneratedResource()
     {
-        StageHarness h = LoggedIn(o => o.Resource = "taken");
-        h.Receive(string.Format(Header, 2) + Features("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"));
-        h.Sent();
-        h.Receive("<iq type='error' id='bind-1'><error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        StageHarness h = AskedToBind("taken");
+        h.Receive(BindError(1, "cancel", "conflict"));
         Assert.That(h.Sent(), Is.EqualTo("<iq type='set' id='bind-2'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>"));
-        h.Receive("<iq type='error' id='bind-2'><error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+        h.Receive(BindError(2, "cancel", "conflict"));
         Assert.That(((XmppAuthenticationException)h.Context.CloseReason!).Condition, Is.EqualTo("conflict"));
         Assert.That(h.Statuses.Last(), Is.EqualTo(ConnectionStatus.BindFail));
     }
@@ -185,4 +179,16 @@ public class ClientNegotiationTests
         h.Sent();
         return h;
     }
+
+    /// <summary>Logged in with <paramref name="resource"/> configured; the server offered binding and the request is out.</summary>
+    private static StageHarness AskedToBind(string resource)
+    {
+        StageHarness h = LoggedIn(o => o.Resource = resource);
+        h.Receive(string.Format(Header, 2) + Features("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"));
+        h.Sent();
+        return h;
+    }
+
+    private static string BindError(int attempt, string type, string condition) =>
+        $"<iq type='error' id='bind-{attempt}'><error type='{type}'><{condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>";
 }
