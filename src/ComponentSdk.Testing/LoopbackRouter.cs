@@ -13,8 +13,11 @@ namespace ComponentSdk.Testing;
 /// An XMPP server in miniature, on real TCP on 127.0.0.1, for testing components without installing one. It speaks
 /// the server side of XEP-0114: checks the stream header's domain and the handshake against the secrets given to
 /// <see cref="AddComponent"/>, then routes stanzas between connected components by the domain of their
-/// <c>to</c>. Stanzas for anyone else (users, the server, unknown domains) are kept in <see cref="Received"/>, and
-/// <see cref="SendAsync"/> delivers stanzas to a component as if a user had sent them.
+/// <c>to</c>. Like a server, it answers the requests a component makes of the server itself (disco#info and
+/// disco#items, ping, version) and bounces a request to a domain nobody serves with <c>service-unavailable</c>.
+/// Everything else (stanzas for users of its <see cref="Domain"/>, other requests to the server) is kept in
+/// <see cref="Received"/>, for the test to read and answer; <see cref="SendAsync"/> delivers stanzas to a component as
+/// if a user had sent them.
 /// </summary>
 public sealed class LoopbackRouter : IAsyncDisposable
 {
@@ -48,7 +51,10 @@ public sealed class LoopbackRouter : IAsyncDisposable
     /// <summary>What to do when a domain that is connected authenticates again.</summary>
     public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.RejectNew;
 
-    /// <summary>Stanzas sent by components that were not for another connected component, in order of arrival.</summary>
+    /// <summary>
+    /// Stanzas sent by components that were neither for another connected component nor answered by the router
+    /// itself, in order of arrival.
+    /// </summary>
     public ChannelReader<XElement> Received => received.Reader;
 
     /// <summary>The domains of the authenticated component connections.</summary>
@@ -196,7 +202,7 @@ public sealed class LoopbackRouter : IAsyncDisposable
         disconnects.Writer.TryWrite((domain, clean));
     }
 
-    internal void Route(string fromDomain, XElement stanza)
+    internal void Route(RouterSession origin, string fromDomain, XElement stanza)
     {
         string? target = DomainOf(stanza.To());
         if (target is not null && sessions.TryGetValue(target, out RouterSession? destination))
@@ -205,8 +211,27 @@ public sealed class LoopbackRouter : IAsyncDisposable
             _ = destination.SendAsync(stanza);
             return;
         }
+        if (stanza.IsRequest() && AnswerAsServer(stanza) is { } answer)
+        {
+            Routed?.Invoke(new RoutedStanza(fromDomain, stanza, Domain));
+            answer.SetAttributeValue("from", stanza.To() ?? Domain);
+            _ = origin.SendAsync(answer);
+            return;
+        }
         Routed?.Invoke(new RoutedStanza(fromDomain, stanza, null));
         received.Writer.TryWrite(stanza);
+    }
+
+    /// <summary>
+    /// What a server answers itself: the queries it knows when addressed to its own domain (or to nobody), and
+    /// <c>service-unavailable</c> for another domain that no component serves. Null when the test is to answer: a
+    /// request to a user of the server's domain, or a query the server does not know.
+    /// </summary>
+    private XElement? AnswerAsServer(XElement iq)
+    {
+        if (!Jid.TryParse(iq.To() ?? Domain, out Jid? to)) return ServerResponder.Unavailable(iq);
+        if (!string.Equals(to.Domain, Domain, StringComparison.OrdinalIgnoreCase)) return ServerResponder.Unavailable(iq);
+        return to.Local is null && to.Resource is null ? ServerResponder.AnswerForServer(iq, Domain, sessions.Keys) : null;
     }
 
     private static string? DomainOf(string? address) => Jid.TryParse(address, out Jid? jid) ? jid.Domain : null;

@@ -32,7 +32,7 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
                 OnHandshake(context, element);
                 break;
             case XElement stanza:
-                router.Route(domain!, stanza);
+                router.Route(this, domain!, stanza);
                 break;
             case StreamFooter:
                 footerReceived = true;

@@ -65,11 +65,8 @@ public class EventLoopHandlerTests(bool blockingReads) : RouterFixture(blockingR
         await using var component = new AskingComponent(options);
         await component.ConnectAsync(cancellationToken);
 
+        // The handler pings the server and waits, on the network thread, for the answer that thread has to read.
         await Router.SendAsync(Numbered(1));
-        XElement request = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
-        Assert.That(request.Name.LocalName, Is.EqualTo("iq"));
-        await Router.SendAsync(new XElement("iq", new XAttribute("type", "result"), new XAttribute("id", request.Id()!),
-            new XAttribute("from", "localhost"), new XAttribute("to", "echo.localhost")));
         await component.Answered.Task.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
         Assert.That(await component.Answered.Task, Is.EqualTo("result"));
     }

@@ -7,10 +7,11 @@ namespace ComponentSdk.Tests.Components;
 [CancelAfter(20_000)]
 public class RequestTests : RouterFixture
 {
+    /// <summary>A request to the server that the router leaves to the test to answer (it answers disco, ping and version itself).</summary>
     private static XElement Query(string? id = null)
     {
         var iq = new XElement("iq", new XAttribute("type", "get"), new XAttribute("to", "localhost"), new XAttribute("from", "echo.localhost"),
-            new XElement(XName.Get("query", "http://jabber.org/protocol/disco#info")));
+            new XElement(XName.Get("query", "jabber:iq:last")));
         if (id is not null) iq.SetAttributeValue("id", id);
         return iq;
     }
