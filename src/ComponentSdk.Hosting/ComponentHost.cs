@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging.Console;
 
 namespace ComponentSdk.Hosting;
 
@@ -13,7 +15,8 @@ public static class ComponentHost
     /// beside the program, logs to the console, connects the component, and on Ctrl-C or SIGTERM ends its stream
     /// with <c>&lt;/stream:stream&gt;</c>. Returns the process exit code (<see cref="ComponentExitCode"/>); on bad
     /// options or a refused login it writes a one-line reason to standard error. <c>--help</c> lists every key with its
-    /// default and exits.
+    /// default and exits. As a systemd service (<c>Type=notify</c>) it sends READY=1 once the component is connected and
+    /// STOPPING=1 when it stops, and logs in the journal's format.
     /// </summary>
     public static async Task<int> RunAsync<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TComponent>(string[] args, Action<HostApplicationBuilder>? configure = null)
         where TComponent : Component
@@ -29,6 +32,13 @@ public static class ComponentHost
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // Under systemd the journal records time and level itself: log lines in its format (<6>message), unless the
+        // configuration names a formatter.
+        if ((SystemdHelpers.IsSystemdService() || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("JOURNAL_STREAM")))
+            && string.IsNullOrEmpty(builder.Configuration["Logging:Console:FormatterName"]))
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.FormatterName = ConsoleFormatterNames.Systemd);
+        }
         builder.Services.AddXmppComponent<TComponent>(builder.Configuration);
         configure?.Invoke(builder);
 

@@ -14,8 +14,9 @@ namespace ComponentSdk.Hosting;
 internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TComponent>(
     IServiceProvider services, IOptionsMonitor<ConnectionOptions> monitor, ComponentRegistry registry, IHostApplicationLifetime lifetime,
     ILogger<ComponentHostedService<TComponent>> logger, string sectionName)
-    : BackgroundService where TComponent : Component
+    : BackgroundService, IComponentService where TComponent : Component
 {
+    private readonly TaskCompletionSource firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TComponent? component;
 
     /// <summary>Read when first needed: by then the host has validated them, with messages naming the keys.</summary>
@@ -23,6 +24,8 @@ internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers
 
     /// <summary>The component, once created.</summary>
     public TComponent? Component => component;
+
+    public Task FirstReady => firstReady.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,6 +42,7 @@ internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers
         {
             if (connection.Reconnect.Enabled == true) await component.ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
             else await component.ConnectAsync(stoppingToken).ConfigureAwait(false);
+            firstReady.TrySetResult();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Options;
 
 namespace ComponentSdk.Hosting;
@@ -18,6 +19,8 @@ public static class ComponentServiceCollectionExtensions
     /// Call it once per component, each with its own section, to run several in one process (or twice with the same
     /// section for two connections of one domain where the server balances between them); the options are named
     /// options under the section's name (<c>IOptionsMonitor&lt;ConnectionOptions&gt;.Get("Component")</c>).
+    /// Under systemd (<c>Type=notify</c>, <c>NOTIFY_SOCKET</c> set), READY=1 is sent once every component has connected
+    /// and STOPPING=1 when the host stops.
     /// </summary>
     public static IServiceCollection AddXmppComponent<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TComponent>(this IServiceCollection services, IConfiguration configuration, string sectionName = ConnectionOptions.SectionName)
         where TComponent : Component
@@ -29,6 +32,8 @@ public static class ComponentServiceCollectionExtensions
         if (!services.Any(d => d.ImplementationInstance is ConnectionOptionsValidator v && v.SectionName == sectionName))
             services.AddSingleton<IValidateOptions<ConnectionOptions>>(new ConnectionOptionsValidator(sectionName));
         services.TryAddSingleton<ComponentRegistry>();
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SystemdNotifications>());
         services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<ComponentHostedService<TComponent>>(sp, sectionName));
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Text;
 using System.Xml.Linq;
 using ComponentSdk.Testing;
@@ -111,6 +112,54 @@ public class EchoProcessTests : RouterFixture
         await Router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
         echo.Signal(CtrlC);
         Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task UnderSystemdItNotifiesReadyOnceConnectedAndStoppingOnSigterm(CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"componentsdk-notify-{Guid.NewGuid():N}.sock");
+        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        notify.Bind(new UnixDomainSocketEndPoint(path));
+        // The proxy holds the traffic: the component has a socket but no answer yet, so it is not ready.
+        await using var proxy = FaultInjectingProxy.Start(Router.Host, Router.Port);
+        proxy.Stall();
+        try
+        {
+            using EchoProcess echo = EchoProcess.Start(
+                ["--Component:Host=127.0.0.1", $"--Component:Port={proxy.Port}", "--Component:Hostname=echo.localhost", "--Component:Password=secret"],
+                new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path, ["JOURNAL_STREAM"] = "8:4242", ["Logging__Console__FormatterName"] = "" });
+            Assert.That(await ReceiveNotificationAsync(notify, TimeSpan.FromSeconds(2)), Is.Null, "nothing before the component is connected");
+
+            proxy.Resume();
+            string? ready = await ReceiveNotificationAsync(notify, TimeSpan.FromSeconds(20));
+            Assert.That(ready, Does.StartWith("READY=1\n").And.Contain("STATUS=1 component(s) connected"));
+            Assert.That(Router.ConnectedDomains, Does.Contain("echo.localhost"), "READY comes once the component is connected");
+
+            echo.Signal("TERM");
+            Assert.That(await ReceiveNotificationAsync(notify, TimeSpan.FromSeconds(10)), Is.EqualTo("STOPPING=1"));
+            Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
+            Assert.That(echo.Output, Does.Match(@"(?m)^<6>.*ready as echo\.localhost"), "journal format: the level as a syslog priority, no timestamp");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>The next datagram on the notification socket, or null when none arrives in time.</summary>
+    private static async Task<string?> ReceiveNotificationAsync(Socket socket, TimeSpan timeout)
+    {
+        byte[] buffer = new byte[4096];
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            int length = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel.Token);
+            return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
