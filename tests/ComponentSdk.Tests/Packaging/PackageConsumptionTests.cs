@@ -90,11 +90,12 @@ public class PackageConsumptionTests
     {
         string app = Path.Combine(work, "app");
         Directory.CreateDirectory(app);
+        // The feed is added to the configured ones, never alone: everything else (the framework's Native AOT packs,
+        // Microsoft.Extensions) comes from where a user's restore gets it, so a warm cache cannot hide a missing one.
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
             <configuration>
               <packageSources>
-                <clear />
-                <add key="local" value="{feed}" />
+                <add key="componentsdk-local" value="{feed}" />
               </packageSources>
             </configuration>
             """, cancellationToken);
