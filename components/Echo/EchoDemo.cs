@@ -65,7 +65,7 @@ internal static class EchoDemo
 
     private static async Task<int> AgainstServerAsync(string[] args, string host, int count, CancellationToken cancellationToken)
     {
-        int port = int.Parse(Option(args, "--port") ?? "5347", CultureInfo.InvariantCulture);
+        int port = int.Parse(Option(args, "--port") ?? "15347", CultureInfo.InvariantCulture);
         string domain = Option(args, "--domain") ?? "echo.localhost";
         string driverDomain = Option(args, "--driver-domain") ?? "echo2.localhost";
         var echoOptions = new ConnectionOptions { Host = host, Port = port, Hostname = domain, Password = Option(args, "--secret") ?? "secret" };
