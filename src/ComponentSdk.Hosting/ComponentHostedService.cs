@@ -38,6 +38,12 @@ internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers
         connection.DuplicateWindow ??= 10_000;
         component = ActivatorUtilities.CreateInstance<TComponent>(services, connection);
         registry.Add(component);
+        // A lost connection that reconnecting cannot bring back (a refused login, no attempts left) ends the process:
+        // a component that no longer serves must not look alive.
+        component.StatusChanged += (_, status) =>
+        {
+            if (status.Status == ConnectionStatus.ReconnectFailed && status.Error is { } error) Fail(ExitCodeFor(error), error);
+        };
         try
         {
             if (connection.Reconnect.Enabled == true) await component.ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
@@ -47,15 +53,14 @@ internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-        catch (XmppAuthenticationException ex)
-        {
-            Fail(ComponentExitCode.AuthenticationFailed, ex);
-        }
         catch (Exception ex) when (ex is XmppException or TimeoutException)
         {
-            Fail(ComponentExitCode.ConnectionFailed, ex);
+            Fail(ExitCodeFor(ex), ex);
         }
     }
+
+    private static int ExitCodeFor(Exception error) =>
+        error is XmppAuthenticationException ? ComponentExitCode.AuthenticationFailed : ComponentExitCode.ConnectionFailed;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

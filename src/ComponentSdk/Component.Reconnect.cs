@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using ComponentSdk.Transport;
 
 namespace ComponentSdk;
 
@@ -36,9 +37,15 @@ public partial class Component
             catch (Exception ex) when (ex is not OperationCanceledException && !ConnectionFailures.IsPermanent(ex))
             {
                 int limit = options.Reconnect.MaxAttempts;
-                if (limit > 0 && attempt >= limit) throw;
+                if (limit > 0 && attempt >= limit)
+                {
+                    throw new ConnectionFailedException(host, port, ex, attempt);
+                }
                 redirect = (ex as StreamErrorException)?.OtherHost;
-                await WaitBeforeAttemptAsync(attempt + 1, redirect is not null, cancellationToken).ConfigureAwait(false);
+                TimeSpan delay = redirect is null ? options.Reconnect.DelayFor(attempt + 1) : TimeSpan.Zero;
+                // Visible at the default level: a component that cannot connect must say why, and what it does next.
+                Log.AttemptFailed(logger, displayName, attempt, ex.Message, Describe(delay));
+                await WaitBeforeAttemptAsync(attempt + 1, delay, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -50,6 +57,7 @@ public partial class Component
         if (ConnectionFailures.IsPermanent(cause))
         {
             // The server ended a live session for a reason another attempt cannot fix (host-unknown, not-authorized...).
+            Log.ReconnectStopped(logger, displayName, cause.Message);
             PostStatus(ConnectionStatus.ReconnectFailed, error: cause);
             return;
         }
@@ -73,7 +81,7 @@ public partial class Component
                 }
                 else
                 {
-                    await WaitBeforeAttemptAsync(1, false, cancel.Token).ConfigureAwait(false);
+                    await WaitBeforeAttemptAsync(1, options.Reconnect.DelayFor(1), cancel.Token).ConfigureAwait(false);
                 }
                 await ConnectWithRetryAsync(cancel.Token).ConfigureAwait(false);
             }
@@ -82,6 +90,7 @@ public partial class Component
             }
             catch (Exception ex)
             {
+                Log.ReconnectStopped(logger, displayName, ex.Message);
                 PostStatus(ConnectionStatus.ReconnectFailed, error: ex);
             }
         });
@@ -89,13 +98,16 @@ public partial class Component
 
     private void StopReconnecting() => Interlocked.Exchange(ref reconnecting, null)?.Cancel();
 
-    private async Task WaitBeforeAttemptAsync(int attempt, bool immediately, CancellationToken cancellationToken)
+    private async Task WaitBeforeAttemptAsync(int attempt, TimeSpan delay, CancellationToken cancellationToken)
     {
-        TimeSpan delay = immediately ? TimeSpan.Zero : options.Reconnect.DelayFor(attempt);
         PostStatus(ConnectionStatus.ReconnectScheduled,
             detail: $"attempt {attempt.ToString(CultureInfo.InvariantCulture)} in {delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms");
         await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
     }
+
+    private static string Describe(TimeSpan delay) => delay < TimeSpan.FromSeconds(1)
+        ? delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms"
+        : delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s";
 
     /// <summary>The other host of <c>see-other-host</c>: <c>host</c>, <c>host:port</c>, <c>[v6]:port</c> (RFC 6120 §4.9.3.19).</summary>
     internal static (string Host, int Port) ParseOtherHost(string value, int defaultPort)

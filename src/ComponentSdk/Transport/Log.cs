@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "{Connection} disposed with {Count} stanzas still in the outgoing queue; they were not sent")]
     public static partial void UnsentOnDispose(ILogger logger, string connection, int count);
 
+    [LoggerMessage(EventId = 207, Level = LogLevel.Warning, Message = "{Connection} connection attempt {Attempt} failed, trying again in {Delay}: {Reason}")]
+    public static partial void AttemptFailed(ILogger logger, string connection, int attempt, string reason, string delay);
+
+    [LoggerMessage(EventId = 208, Level = LogLevel.Error, Message = "{Connection} stopped reconnecting: {Reason}")]
+    public static partial void ReconnectStopped(ILogger logger, string connection, string reason);
+
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "{Connection} a handler failed on a {Stanza} stanza")]
     public static partial void HandlerFailed(ILogger logger, Exception error, string connection, string stanza);
 

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Xml.Linq;
 using ComponentSdk.Testing;
 using ComponentSdk.Tests.Support;
@@ -98,6 +99,17 @@ public class ConnectTests : RouterFixture
         await recorder.WaitForAsync(ConnectionStatus.ConnectFail);
         await Task.Delay(200, cancellationToken);
         Assert.That(recorder.Statuses.Count(s => s == ConnectionStatus.Connecting), Is.EqualTo(1), "no retry");
+    }
+
+    [Test]
+    public void AFailedConnectionSaysInWordsWhatWentWrongAndWhatToCheck()
+    {
+        Assert.That(new ConnectionFailedException("xmpp.example", 5347, new SocketException((int)SocketError.HostNotFound)).Message,
+            Is.EqualTo("The host name 'xmpp.example' does not resolve (host not found): check Host."));
+        Assert.That(new ConnectionFailedException("127.0.0.1", 18399, new SocketException((int)SocketError.ConnectionRefused)).Message,
+            Does.StartWith("Nothing listens on 127.0.0.1:18399 (connection refused)"));
+        Assert.That(new ConnectionFailedException("127.0.0.1", 18399, new TimeoutException("No TCP connection within 10 s.")).Message,
+            Does.StartWith("No TCP connection to 127.0.0.1:18399 in time (No TCP connection within 10 s)"));
     }
 
     [Test]

@@ -4,6 +4,7 @@ using System.Text;
 using System.Xml.Linq;
 using ComponentSdk.Testing;
 using ComponentSdk.Tests.Components;
+using ComponentSdk.Tests.Support;
 using ComponentSdk.Xml;
 
 namespace ComponentSdk.Tests.Hosting;
@@ -112,6 +113,59 @@ public class EchoProcessTests : RouterFixture
         await Router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(30));
         echo.Signal(CtrlC);
         Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task NothingListeningIsLoggedAtEachAttemptAndGivingUpExitsWithFour(CancellationToken cancellationToken)
+    {
+        int port = FreePort();
+        using EchoProcess echo = EchoProcess.Start(
+            ["--Component:Host=127.0.0.1", $"--Component:Port={port}", "--Component:Hostname=echo.localhost", "--Component:Password=secret",
+             "--Component:Reconnect:MaxAttempts=3", "--Component:Reconnect:InitialDelay=00:00:00.050", "--Component:Reconnect:MaxDelay=00:00:00.100"]);
+
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(ComponentSdk.Hosting.ComponentExitCode.ConnectionFailed));
+        string[] lines = echo.Output.Split('\n');
+        int[] warnings = [.. Enumerable.Range(0, lines.Length).Where(i => lines[i].Contains("connection attempt", StringComparison.Ordinal))];
+        Assert.That(warnings, Has.Length.EqualTo(2), echo.Output);
+        Assert.That(lines[warnings[0] - 1], Does.StartWith("warn:"), "at the default log level");
+        Assert.That(lines[warnings[0]], Does.Match($@"connection attempt 1 failed, trying again in \d+ ms: Nothing listens on 127\.0\.0\.1:{port} \(connection refused\)"));
+        Assert.That(lines[warnings[1]], Does.Contain("connection attempt 2 failed"));
+        string[] errors = echo.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(errors, Has.Length.EqualTo(1), echo.Errors);
+        Assert.That(errors[0], Does.StartWith("error: echo.localhost: Gave up after 3 attempts (Reconnect:MaxAttempts): Nothing listens on"));
+    }
+
+    [Test]
+    public async Task ARefusalAsConflictIsLoggedAtEachAttemptInWords(CancellationToken cancellationToken)
+    {
+        await using TestComponent holder = await ConnectedAsync(); // Prosody's default: a second connection for the domain is refused
+        using EchoProcess echo = EchoProcess.Start(
+            [.. Args(), "--Component:Reconnect:MaxAttempts=2", "--Component:Reconnect:InitialDelay=00:00:00.050"]);
+
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(ComponentSdk.Hosting.ComponentExitCode.ConnectionFailed));
+        Assert.That(echo.Output, Does.Match("connection attempt 1 failed, trying again in .*: The server refused the component 'echo.localhost': conflict")
+            .And.Contain("another connection holds 'echo.localhost'"));
+        Assert.That(echo.Errors, Does.Contain("Gave up after 2 attempts"));
+    }
+
+    [Test]
+    public async Task WithoutALimitItKeepsTryingAndSaysSoUntilStopped(CancellationToken cancellationToken)
+    {
+        int port = FreePort();
+        using EchoProcess echo = EchoProcess.Start(
+            ["--Component:Host=127.0.0.1", $"--Component:Port={port}", "--Component:Hostname=echo.localhost", "--Component:Password=secret",
+             "--Component:Reconnect:InitialDelay=00:00:00.050", "--Component:Reconnect:MaxDelay=00:00:00.100"]);
+        await TestComponent.Until(() => echo.Output.Split('\n').Count(l => l.Contains(": Nothing listens", StringComparison.Ordinal)) >= 3,
+            TimeSpan.FromSeconds(20), "three attempts reported");
+        echo.Signal("TERM");
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(15)), Is.EqualTo(0));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [Test]

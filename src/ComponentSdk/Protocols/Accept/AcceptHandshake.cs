@@ -47,8 +47,16 @@ internal sealed class AcceptHandshake(ConnectionContext connection) : Negotiatio
     protected override void OnStreamError(IChannelHandlerContext context, StreamErrorException error)
     {
         string condition = error.Condition.ToElementName();
+        string domain = Connection.Options.Hostname;
+        string hint = error.Condition switch
+        {
+            StreamErrorCondition.NotAuthorized => ": check the secret (Password), and that the server declares the component",
+            StreamErrorCondition.HostUnknown => $": the server does not serve '{domain}' as a component; declare it there, or fix Hostname",
+            StreamErrorCondition.Conflict => $": another connection holds '{domain}'",
+            _ => "",
+        };
         Fail(context, Refused(condition, error.Text,
-            $"The server refused the component '{Connection.Options.Hostname}': {condition}{(error.Text is null ? "" : " (" + error.Text + ")")}.", error),
+            $"The server refused the component '{domain}': {condition}{(error.Text is null ? "" : " (" + error.Text + ")")}{hint}.", error),
             ConnectionStatus.AuthFail);
     }
 
