@@ -144,12 +144,14 @@ public partial class Component
                 return;
             }
         }
-        if (delivery is not null && stanza.Id() is { } id && delivery.IsBarrier(id))
+        Jid? self = Volatile.Read(ref jid);
+        // A delivery check counts only when it comes back from ourselves: anyone else could send its id.
+        if (delivery is not null && stanza.Id() is { } id && delivery.IsBarrier(id) && Jid.SameAddress(stanza.From(), self?.ToString()))
         {
             ConfirmDelivery(id);
             return;
         }
-        if (pending.TryComplete(stanza))
+        if (pending.TryComplete(stanza, self, options.Hostname))
         {
             if (RaiseElementEvents) PostStatus(ConnectionStatus.RequestFinish, stanza);
             return;

@@ -75,6 +75,9 @@ public partial class Component
     /// <summary>Under the lock: hands an accepted stanza to the ready connection.</summary>
     private void HandOver(Session current, XElement stanza)
     {
+        // XEP-0114 §3: a component names the sender itself; servers refuse (or misroute) a stanza without 'from'.
+        if (options.ConnectionType == ConnectionType.Accept && jid is not null && stanza.Attribute(XmppNames.From) is null)
+            stanza.SetAttributeValue(XmppNames.From, jid.ToString());
         pending.MarkSent(stanza, current);
         delivery?.Track(stanza);
         current.Connection.Pump.Enqueue(stanza);
@@ -138,10 +141,12 @@ public partial class Component
     }
 
     /// <summary>
-    /// Sends a request and completes with the reply (PCJ's <c>return_to_sender</c>): the first top-level element that
-    /// carries the request's id, whatever its type. A caller's id is kept unless it is already pending; otherwise a
-    /// unique id is set on <paramref name="request"/>. Replies skip the filters and handlers. A request made while
-    /// not ready is queued with the rest and waits (its timeout runs from now).
+    /// Sends a request and completes with the reply (PCJ's <c>return_to_sender</c>): the first stanza that carries the
+    /// request's id and comes from its recipient (for a request without <c>to</c>: from the server, from our own address
+    /// or without <c>from</c>); for an iq, a <c>result</c> or an <c>error</c>. A stanza with the id from anyone else is
+    /// ordinary traffic. A caller's id is kept unless it is already pending; otherwise an unguessable id (96 random bits)
+    /// is set on <paramref name="request"/>. Replies skip the filters and handlers. A request made while not ready is
+    /// queued with the rest and waits (its timeout runs from now).
     /// </summary>
     /// <param name="request">The stanza, usually an iq get or set.</param>
     /// <param name="timeout">How long to wait; <see cref="ConnectionOptions.RequestTimeout"/> when null.</param>

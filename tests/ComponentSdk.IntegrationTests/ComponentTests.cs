@@ -108,6 +108,39 @@ public class ComponentTests(string serverName)
         }
     }
 
+    [Test]
+    public async Task AReplyForgedByAnotherComponentDoesNotCompleteARequest(CancellationToken cancellationToken)
+    {
+        await using var echo = new Peer(Server.Component("echo.localhost", "secret"));
+        await using var other = new Holder(Server.Component("echo2.localhost", "secret2"));
+        await echo.ConnectAsync(cancellationToken);
+        await other.ConnectAsync(cancellationToken);
+
+        Task<XElement> reply = echo.RequestAsync(Iq("echo.localhost", "bob@echo2.localhost", XName.Get("query", "jabber:iq:last")), cancellationToken: cancellationToken);
+        XElement request = await other.Held.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        // Through the server, with the request's id: from another address of the domain, and from the domain itself.
+        foreach (string forger in new[] { "mallory@echo2.localhost", "echo2.localhost" })
+        {
+            await other.SendAsync(new XElement("iq", new XAttribute("type", "result"), new XAttribute("id", request.Id()!),
+                new XAttribute("from", forger), new XAttribute("to", "echo.localhost")), cancellationToken);
+        }
+        // The server keeps the order of echo2's stream: once this answer is back, the forgeries have arrived.
+        await echo.RequestAsync(Iq("echo.localhost", "echo2.localhost", XName.Get("ping", "urn:xmpp:ping")), cancellationToken: cancellationToken);
+        Assert.That(reply.IsCompleted, Is.False, "a forged reply does not complete the request");
+
+        await other.SendAsync(request.ResultFor(), cancellationToken);
+        Assert.That((await reply.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken)).From(), Is.EqualTo("bob@echo2.localhost"));
+    }
+
+    /// <summary>Holds the first jabber:iq:last request it gets, unanswered, for the test.</summary>
+    private sealed class Holder(ConnectionOptions options) : Component(options)
+    {
+        public TaskCompletionSource<XElement> Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override ValueTask OnIqAsync(XElement iq, CancellationToken cancellationToken) =>
+            iq.Elements().Any(e => e.Name.NamespaceName == "jabber:iq:last") && Held.TrySetResult(iq) ? ValueTask.CompletedTask : base.OnIqAsync(iq, cancellationToken);
+    }
+
     private static XElement Iq(string from, string to, XName payload) =>
         new("iq", new XAttribute("type", "get"), new XAttribute("from", from), new XAttribute("to", to), new XElement(payload));
 }

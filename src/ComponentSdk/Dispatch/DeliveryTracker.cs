@@ -27,7 +27,8 @@ internal sealed class DeliveryTracker
 
     public DeliveryTracker()
     {
-        string instance = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 6));
+        // 64 random bits: a check's id cannot be guessed by anyone who has not seen it.
+        string instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         stanzaPrefix = "s-" + instance + "-";
         barrierPrefix = "b-" + instance + "-";
     }

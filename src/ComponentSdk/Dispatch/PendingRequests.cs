@@ -1,21 +1,21 @@
 using System.Collections.Concurrent;
-using System.Globalization;
+using System.Security.Cryptography;
 using System.Xml.Linq;
 using ComponentSdk.Xml;
 
 namespace ComponentSdk.Dispatch;
 
 /// <summary>
-/// Requests waiting for their reply, by id (PCJ's return_to_sender). Any top-level element carrying a pending id
-/// is the reply, whatever its name, type or sender, and is delivered exactly once. A request remembers the
-/// connection it was handed to, so that losing that connection fails it, while a request still waiting in the
-/// outgoing queue keeps waiting.
+/// Requests waiting for their reply, by id (PCJ's return_to_sender). A stanza carrying a pending id is the reply only
+/// when it comes from the request's recipient (RFC 6120 §10.1; for a request without <c>to</c>, from the server, from
+/// our own address or without <c>from</c>) and, for an iq, is a <c>result</c> or an <c>error</c>; anything else with
+/// that id is ordinary traffic. Ids made here carry 96 random bits, so nobody can guess the next one. A reply is
+/// delivered exactly once. A request remembers the connection it was handed to, so that losing that connection fails
+/// it, while a request still waiting in the outgoing queue keeps waiting.
 /// </summary>
 internal sealed class PendingRequests
 {
     private readonly ConcurrentDictionary<string, Entry> pending = new(StringComparer.Ordinal);
-    private readonly string prefix = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 6));
-    private long counter;
     private long sequence;
     private int count;
 
@@ -28,6 +28,18 @@ internal sealed class PendingRequests
         public long Order { get; } = order;
 
         public object? SentOn;
+
+        /// <summary>Whether <paramref name="reply"/> can be the answer: the right kind of stanza, from the right sender.</summary>
+        public bool Accepts(XElement reply, Jid? self, string? server)
+        {
+            if (Request.Name.LocalName == "iq" && (reply.Name.LocalName != "iq" || reply.Type() is not ("result" or "error"))) return false;
+            string? from = reply.From();
+            // A stanza without 'from' is from our own account (RFC 6120 §8.1.2.1).
+            if (Request.To() is { } to) return Jid.SameAddress(from, to) || (from is null && self is not null && Jid.SameAddress(to, self.Bare.ToString()));
+            // No 'to': the request went to the server on our behalf, which answers as itself, as us, or without 'from'.
+            return from is null || Jid.SameAddress(from, server)
+                || (self is not null && (Jid.SameAddress(from, self.ToString()) || Jid.SameAddress(from, self.Bare.ToString())));
+        }
     }
 
     /// <summary>How many requests wait. Kept apart from the dictionary, whose own Count and IsEmpty take every lock.</summary>
@@ -61,11 +73,15 @@ internal sealed class PendingRequests
         Volatile.Write(ref entry.SentOn, connection);
     }
 
-    /// <summary>Delivers <paramref name="reply"/> when its id is pending; false otherwise.</summary>
-    public bool TryComplete(XElement reply)
+    /// <summary>
+    /// Delivers <paramref name="reply"/> when its id is pending and it comes from the request's recipient (see the
+    /// class); false otherwise. <paramref name="self"/> is our address, <paramref name="server"/> the server's domain.
+    /// </summary>
+    public bool TryComplete(XElement reply, Jid? self, string? server)
     {
         // Called for every stanza received: a lock-free miss first, as TryRemove always takes a lock.
-        if (Count == 0 || reply.Id() is not { } id || !pending.ContainsKey(id) || !TryRemove(id, out Entry? entry)) return false;
+        if (Count == 0 || reply.Id() is not { } id || !pending.TryGetValue(id, out Entry? entry) || !entry.Accepts(reply, self, server)) return false;
+        if (!TryRemove(id, out entry)) return false;
         entry.Completion.TrySetResult(reply);
         return true;
     }
@@ -112,5 +128,10 @@ internal sealed class PendingRequests
         return true;
     }
 
-    private string NewId() => prefix + "-" + Interlocked.Increment(ref counter).ToString("x", CultureInfo.InvariantCulture);
+    private static string NewId()
+    {
+        Span<byte> random = stackalloc byte[12];
+        RandomNumberGenerator.Fill(random);
+        return Convert.ToHexStringLower(random);
+    }
 }

@@ -22,7 +22,6 @@ internal sealed class LivenessHandler(ConnectionContext connection) : ChannelHan
     private string? from;
     private string? pingId;
     private IScheduledTask? deadline;
-    private int sequence;
 
     public override void UserEventTriggered(IChannelHandlerContext context, object evt)
     {
@@ -53,7 +52,8 @@ internal sealed class LivenessHandler(ConnectionContext connection) : ChannelHan
         // Anything at all proves the peer is alive.
         deadline?.Cancel();
         deadline = null;
-        if (message is XElement { Name.LocalName: "iq" } reply && pingId is not null && reply.Id() == pingId)
+        if (message is XElement { Name.LocalName: "iq" } reply && pingId is not null && reply.Id() == pingId && reply.Type() is "result" or "error"
+            && (reply.From() is null || Jid.SameAddress(reply.From(), target)))
         {
             pingId = null;
             return; // our own ping's answer: nothing for the application
@@ -70,7 +70,7 @@ internal sealed class LivenessHandler(ConnectionContext connection) : ChannelHan
     private void SendPing(IChannelHandlerContext context)
     {
         if (deadline is not null || target is null) return;
-        pingId = "liveness-" + (++sequence).ToString(CultureInfo.InvariantCulture);
+        pingId = "liveness-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var ping = new XElement("iq", new XAttribute("type", "get"), new XAttribute("id", pingId), new XAttribute("to", target), new XElement(Ping));
         if (from is not null) ping.SetAttributeValue("from", from);
         // From the tail, so that the whole outbound path (a jabberd2 route envelope included) applies.

@@ -52,6 +52,19 @@ public sealed record Jid
         return true;
     }
 
+    /// <summary>
+    /// True when <paramref name="a"/> and <paramref name="b"/> are the same address: the local part and the domain
+    /// compared without case (as nodeprep and domain names fold it), the resource exactly. False when either is not a JID.
+    /// </summary>
+    internal static bool SameAddress(string? a, string? b)
+    {
+        if (string.Equals(a, b, StringComparison.Ordinal)) return a is not null;
+        return TryParse(a, out Jid? x) && TryParse(b, out Jid? y)
+            && string.Equals(x.Local, y.Local, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(x.Domain.TrimEnd('.'), y.Domain.TrimEnd('.'), StringComparison.OrdinalIgnoreCase)
+            && string.Equals(x.Resource, y.Resource, StringComparison.Ordinal);
+    }
+
     private static bool TooLong(string? part) => part is not null && System.Text.Encoding.UTF8.GetByteCount(part) > MaxPartBytes;
 
     /// <inheritdoc />

@@ -126,7 +126,8 @@ public class HandlerTests : RouterFixture
         // While the handler is blocked, requests still complete: replies are matched on the network thread.
         Task<XElement> request = component.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XAttribute("to", "localhost")), cancellationToken: cancellationToken);
         XElement sent = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
-        await Router.SendAsync(new XElement("iq", new XAttribute("type", "result"), new XAttribute("id", sent.Id()!), new XAttribute("to", "echo.localhost")));
+        await Router.SendAsync(new XElement("iq", new XAttribute("type", "result"), new XAttribute("id", sent.Id()!), new XAttribute("from", "localhost"),
+            new XAttribute("to", "echo.localhost")));
         Assert.That((await request).Type(), Is.EqualTo("result"));
 
         component.Gate.Release(1000);

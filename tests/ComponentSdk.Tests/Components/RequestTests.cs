@@ -134,6 +134,54 @@ public class RequestTests : RouterFixture
         Assert.That(reply.IsCompleted, Is.False);
     }
 
+    [Test]
+    public async Task AReplyCompletesItsRequestOnlyFromTheRecipientAndOnlyAsAResultOrAnError(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync();
+        Task<XElement> reply = component.RequestAsync(Query(), cancellationToken: cancellationToken);
+        string id = (await Router.ReceiveAsync(TimeSpan.FromSeconds(5))).Id()!;
+
+        // Forgeries: the right id from someone else, with a domain that only looks alike, without 'from', or not a reply at all.
+        await Router.SendAsync(Reply(id, "forged").WithFrom("mallory@localhost"));
+        await Router.SendAsync(Reply(id, "lookalike").WithFrom("localhost.evil"));
+        await Router.SendAsync(Reply(id, "anonymous").WithFrom(null));
+        await Router.SendAsync(Reply(id, "a-request").WithType("set"));
+        await TestComponent.Until(() => component.Iqs.Count == 4, null, "the forgeries, as ordinary traffic");
+        Assert.That(reply.IsCompleted, Is.False, "none of them is the reply");
+
+        await Router.SendAsync(Reply(id, "real").WithFrom("LocalHost"));
+        Assert.That((string?)(await reply).Attribute("tag"), Is.EqualTo("real"), "the recipient's answer, its domain in any case");
+    }
+
+    [Test]
+    public async Task RequestIdsCarryAtLeast64RandomBits(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync();
+        var ids = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            _ = component.RequestAsync(Query(), cancellationToken: cancellationToken);
+            ids.Add((await Router.ReceiveAsync(TimeSpan.FromSeconds(5))).Id()!);
+        }
+        Assert.That(ids, Is.All.Match("^[0-9a-f]{24}$"), "96 bits in hex");
+        Assert.That(ids.Select(i => i[..8]).Distinct().Count(), Is.EqualTo(3), "no shared prefix or counter to guess from");
+    }
+
     private static XElement Reply(string id, string tag) =>
         new("iq", new XAttribute("type", "result"), new XAttribute("id", id), new XAttribute("tag", tag), new XAttribute("from", "localhost"), new XAttribute("to", "echo.localhost"));
+}
+
+file static class ReplyForgery
+{
+    public static XElement WithFrom(this XElement stanza, string? from)
+    {
+        stanza.SetAttributeValue("from", from);
+        return stanza;
+    }
+
+    public static XElement WithType(this XElement stanza, string type)
+    {
+        stanza.SetAttributeValue("type", type);
+        return stanza;
+    }
 }

@@ -24,7 +24,7 @@ public class TraceTests : RouterFixture
         Assert.That(log, Does.Contain("Sent: <stream:stream to='echo.localhost'"));
         Assert.That(log, Does.Contain("Recd: <stream:stream from='echo.localhost'"));
         Assert.That(log, Does.Contain("Sent: <handshake>[redacted]</handshake>"));
-        Assert.That(log, Does.Contain("Sent: <message to='a@localhost'><body>traced</body></message>"));
+        Assert.That(log, Does.Contain("Sent: <message to='a@localhost' from='echo.localhost'><body>traced</body></message>"), "a component's stanza names its sender");
         Assert.That(log, Does.Contain("Sent: </stream:stream>"));
         Assert.That(logger.Lines.Where(l => l.Text.Contains("Sent:")).Select(l => l.Id.Id).Distinct(), Is.EqualTo(new[] { 100 }));
         Assert.That(log, Does.Not.Contain("secret"), "the secret never appears");
