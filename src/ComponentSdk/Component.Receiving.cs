@@ -156,9 +156,9 @@ public partial class Component
             if (RaiseElementEvents) PostStatus(ConnectionStatus.RequestFinish, stanza);
             return;
         }
-        if (duplicates is not null && !duplicates.IsFirst(stanza.From(), stanza.Id()))
+        if (duplicates is not null && stanza.OriginId() is { } originId && !duplicates.IsFirst(stanza.From(), originId))
         {
-            Log.DuplicateDropped(logger, displayName, stanza.Name.LocalName, stanza.Id()!);
+            Log.DuplicateDropped(logger, displayName, stanza.Name.LocalName, originId);
             return;
         }
         dispatcher.Post(DispatchItem.ForStanza(stanza));

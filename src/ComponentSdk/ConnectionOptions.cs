@@ -109,9 +109,10 @@ public sealed class ConnectionOptions
     /// <summary>
     /// Acknowledged delivery: stanzas handed to the connection are kept until the server has provably processed them
     /// (a ping addressed to ourselves comes back after them, one per round trip), and those not yet confirmed when the
-    /// connection drops go back to the front of the outgoing queue, in order, to be sent again. Stanzas without an
-    /// id get one. A stanza may then arrive twice (the receiver drops repeats with <see cref="DuplicateWindow"/>), but
-    /// none is lost. Off by default; on by default for hosted components.
+    /// connection drops go back to the front of the outgoing queue, in order, to be sent again. Messages and presences
+    /// get a XEP-0359 <c>&lt;origin-id/&gt;</c> (the same on every copy) when they have none. A stanza may then arrive
+    /// twice (the receiver drops repeats by origin-id with <see cref="DuplicateWindow"/>), but none is lost. Off by
+    /// default; on by default for hosted components.
     /// </summary>
     public bool? AcknowledgedDelivery { get; set; }
 
@@ -125,9 +126,10 @@ public sealed class ConnectionOptions
     public TimeSpan DeliveryCheckInterval { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// Drop received stanzas whose sender and id were seen among the last this many (repeats sent again by a peer
-    /// using acknowledged delivery after a reconnect). 0, the default, keeps every stanza; hosted components use
-    /// 10,000 unless told otherwise. At most <see cref="MaxDuplicateWindow"/> (each entry costs 24 to 40 bytes).
+    /// Drop received stanzas whose sender and XEP-0359 origin-id were seen among the last this many (copies sent again
+    /// by a peer using acknowledged delivery after a reconnect). Only the origin-id counts, never the <c>id</c>, which
+    /// senders may reuse: a stanza without an origin-id is always kept. 0, the default, keeps every stanza; hosted
+    /// components use 10,000 unless told otherwise. At most <see cref="MaxDuplicateWindow"/> (each entry costs 24 to 40 bytes).
     /// </summary>
     public int? DuplicateWindow { get; set; }
 

@@ -30,6 +30,29 @@ public class ReliabilityTests(string serverName)
     }
 
     [Test]
+    public async Task AnIdAClientReusesInANewSessionIsNotTakenForARepeat(CancellationToken cancellationToken)
+    {
+        ConnectionOptions echoOptions = Reliable("echo.localhost", "secret");
+        echoOptions.DuplicateWindow = 10_000;
+        await using var echo = new Peer(echoOptions, echo: true);
+        await echo.ConnectAsync(cancellationToken);
+
+        // RFC 6120 §8.1.3 lets a sender reuse ids across streams: the second message is new, not a copy of the first.
+        for (int session = 1; session <= 2; session++)
+        {
+            ConnectionOptions bobOptions = Server.Client("bob", "bobpw");
+            bobOptions.Resource = "dupprobe";
+            await using var bob = new EchoBot(bobOptions, echo: false);
+            await bob.ConnectAsync(cancellationToken);
+            await bob.SendAsync(new XElement("message", new XAttribute("to", "bot@echo.localhost"), new XAttribute("type", "chat"),
+                new XAttribute("id", "fixed-1"), new XElement("body", $"session {session}")), cancellationToken);
+            await bob.WaitForAsync(1, TimeSpan.FromSeconds(15));
+            Assert.That(bob.Messages.Single().Element("body")!.Value, Is.EqualTo($"session {session}"), "answered in every session");
+            await bob.ShutdownAsync(cancellationToken);
+        }
+    }
+
+    [Test]
     public async Task TheServerConfirmsEveryStanzaWithAcknowledgedDelivery(CancellationToken cancellationToken)
     {
         await using var receiver = new Peer(Server.Component("echo2.localhost", "secret2"));

@@ -15,12 +15,11 @@ namespace ComponentSdk.Dispatch;
 internal sealed class DeliveryTracker
 {
     private static readonly XNamespace Ping = "urn:xmpp:ping";
+    private static readonly XName OriginIdName = XName.Get("origin-id", Namespaces.StanzaIds);
 
     private readonly Queue<XElement> unconfirmed = new();
-    private readonly string stanzaPrefix;
     private readonly string barrierPrefix;
     private readonly RoomSignal room = new();
-    private long stanzaCounter;
     private long barrierCounter;
     private string? barrierId;
     private int covered;
@@ -29,7 +28,6 @@ internal sealed class DeliveryTracker
     {
         // 64 random bits: a check's id cannot be guessed by anyone who has not seen it.
         string instance = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-        stanzaPrefix = "s-" + instance + "-";
         barrierPrefix = "b-" + instance + "-";
     }
 
@@ -39,10 +37,16 @@ internal sealed class DeliveryTracker
     /// <summary>True when <paramref name="id"/> belongs to one of our barriers (current or from a closed connection).</summary>
     public bool IsBarrier(string id) => id.StartsWith(barrierPrefix, StringComparison.Ordinal);
 
-    /// <summary>Remembers <paramref name="stanza"/>, giving it a unique id when it has none (the receiver's duplicate filter needs one).</summary>
+    /// <summary>
+    /// Remembers <paramref name="stanza"/>. A message or presence that may be sent again gets a XEP-0359
+    /// <c>&lt;origin-id/&gt;</c> when it has none, the same on every copy, so that the receiver can tell a copy from a
+    /// new stanza without relying on the <c>id</c>, which senders may reuse (RFC 6120 §8.1.3). An iq gets none: its
+    /// payload is its only child.
+    /// </summary>
     public void Track(XElement stanza)
     {
-        if (string.IsNullOrEmpty(stanza.Id())) stanza.SetAttributeValue("id", stanzaPrefix + (++stanzaCounter).ToString(CultureInfo.InvariantCulture));
+        if (stanza.Name.LocalName is "message" or "presence" && stanza.Name.Namespace == XNamespace.None && stanza.Element(OriginIdName) is null)
+            stanza.Add(new XElement(OriginIdName, new XAttribute("id", Guid.NewGuid().ToString("D"))));
         unconfirmed.Enqueue(stanza);
     }
 

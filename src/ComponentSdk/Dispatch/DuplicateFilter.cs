@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 namespace ComponentSdk.Dispatch;
 
 /// <summary>
-/// Remembers the (sender, id) of the last <c>capacity</c> stanzas received, so that a stanza sent again after a
-/// reconnect (acknowledged delivery re-sends what was not confirmed) is handled once. Stanzas without an id or a
-/// sender are never taken for duplicates.
+/// Remembers the (sender, XEP-0359 origin-id) of the last <c>capacity</c> stanzas received that carried one, so that a
+/// stanza sent again after a reconnect (acknowledged delivery re-sends what was not confirmed, with the same
+/// origin-id) is handled once. Only the origin-id counts: a sender may reuse a stanza's <c>id</c> (RFC 6120 §8.1.3),
+/// so a stanza without an origin-id or a sender is never taken for a duplicate.
 /// </summary>
 /// <remarks>
 /// Only a 64-bit hash of each pair is kept: holding the strings themselves would keep every stanza's id alive for
@@ -23,7 +24,7 @@ internal sealed class DuplicateFilter(int capacity)
     private int next;
     private int count;
 
-    /// <summary>True the first time a (sender, id) is seen within the window; false for a repeat.</summary>
+    /// <summary>True the first time a (sender, origin-id) is seen within the window; false for a repeat.</summary>
     public bool IsFirst(string? from, string? id)
     {
         if (string.IsNullOrEmpty(from) || string.IsNullOrEmpty(id)) return true;

@@ -23,7 +23,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 203, Level = LogLevel.Warning, Message = "{Connection} the server sent bad input; answering with the stream error {Condition}: {Reason}")]
     public static partial void PeerViolation(ILogger logger, string connection, string condition, string reason);
 
-    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "{Connection} dropped a repeated {Stanza} with id {Id} (already received)")]
+    [LoggerMessage(EventId = 204, Level = LogLevel.Debug, Message = "{Connection} dropped a repeated {Stanza} with origin-id {Id} (already received)")]
     public static partial void DuplicateDropped(ILogger logger, string connection, string stanza, string id);
 
     [LoggerMessage(EventId = 205, Level = LogLevel.Warning, Message = "{Connection} disposed while handlers were still running after {Waited} ({Waiting} items not finished); they were cancelled and left behind")]

@@ -17,15 +17,23 @@ public static class Stanza
     /// <summary>The <c>to</c> attribute, or null.</summary>
     public static string? To(this XElement stanza) => (string?)stanza.Attribute(XmppNames.To);
 
+    /// <summary>The id of the stanza's XEP-0359 <c>&lt;origin-id/&gt;</c>, set by its sender and the same on every copy it sends, or null.</summary>
+    public static string? OriginId(this XElement stanza) => (string?)stanza.Element(OriginIdName)?.Attribute(XmppNames.Id);
+
     /// <summary>True for an <c>iq</c> of type <c>get</c> or <c>set</c>, which must be answered (RFC 6120 §8.2.3).</summary>
     public static bool IsRequest(this XElement stanza) =>
         stanza.Name.LocalName == "iq" && stanza.Type() is "get" or "set";
 
-    /// <summary>A copy of <paramref name="stanza"/> sent back: <c>from</c> and <c>to</c> swapped, id, type and content kept.</summary>
+    /// <summary>
+    /// A copy of <paramref name="stanza"/> sent back: <c>from</c> and <c>to</c> swapped, id, type and content kept,
+    /// except the XEP-0359 ids that named the original (<c>&lt;origin-id/&gt;</c>, <c>&lt;stanza-id/&gt;</c>): the
+    /// reply is a stanza of its own.
+    /// </summary>
     public static XElement ReplyTo(this XElement stanza)
     {
         ArgumentNullException.ThrowIfNull(stanza);
         var reply = new XElement(stanza);
+        reply.Elements().Where(e => e.Name.NamespaceName == Namespaces.StanzaIds).Remove();
         string? from = stanza.From();
         string? to = stanza.To();
         reply.SetAttributeValue(XmppNames.From, to);
@@ -64,6 +72,8 @@ public static class Stanza
     /// <summary>The defined condition of a stanza's <c>&lt;error/&gt;</c>, for example <c>item-not-found</c>, or null.</summary>
     public static string? ErrorCondition(this XElement stanza) =>
         stanza.Element("error")?.Elements().FirstOrDefault(e => e.Name.NamespaceName == Namespaces.StanzaErrors && e.Name.LocalName != "text")?.Name.LocalName;
+
+    private static readonly XName OriginIdName = XName.Get("origin-id", Namespaces.StanzaIds);
 
     private static void CopyAddressing(XElement request, XElement answer)
     {

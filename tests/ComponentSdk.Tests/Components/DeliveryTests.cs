@@ -152,25 +152,51 @@ public class DeliveryTests : RouterFixture
     }
 
     [Test]
-    public async Task TheDuplicateFilterDropsARepeatedSenderAndIdOnly(CancellationToken cancellationToken)
+    public async Task TheDuplicateFilterDropsARepeatedSenderAndOriginIdOnly(CancellationToken cancellationToken)
     {
         await using TestComponent component = await ConnectedAsync(configure: o => o.DuplicateWindow = 2);
-        XElement From(string from, string id, string body) =>
-            new("message", new XAttribute("from", from), new XAttribute("to", "echo.localhost"), new XAttribute("id", id), new XElement("body", body));
+        XElement From(string from, string? originId, string body, string id = "same")
+        {
+            var message = new XElement("message", new XAttribute("from", from), new XAttribute("to", "echo.localhost"), new XAttribute("id", id), new XElement("body", body));
+            if (originId is not null) message.Add(new XElement(XName.Get("origin-id", "urn:xmpp:sid:0"), new XAttribute("id", originId)));
+            return message;
+        }
         await Router.SendAsync(From("a@localhost", "1", "first"));
-        await Router.SendAsync(From("a@localhost", "1", "repeat"));
+        await Router.SendAsync(From("a@localhost", "1", "repeat", id: "another id, the same origin-id"));
         await Router.SendAsync(From("b@localhost", "1", "other sender"));
-        await Router.SendAsync(From("a@localhost", "2", "other id"));
+        await Router.SendAsync(From("a@localhost", "2", "other origin-id"));
         await Router.SendAsync(From("c@localhost", "9", "pushes a/1 out of a window of 2"));
         await Router.SendAsync(From("a@localhost", "1", "outside the window"));
-        await Router.SendAsync(new XElement("message", new XAttribute("from", "a@localhost"), new XAttribute("to", "echo.localhost"), new XElement("body", "no id")));
-        await Router.SendAsync(new XElement("message", new XAttribute("from", "a@localhost"), new XAttribute("to", "echo.localhost"), new XElement("body", "no id")));
+        await Router.SendAsync(From("a@localhost", null, "no origin-id, its id reused"));
+        await Router.SendAsync(From("a@localhost", null, "no origin-id, its id reused"));
         await component.WaitForMessagesAsync(7);
         await Task.Delay(100, cancellationToken);
         Assert.That(component.Messages.Select(m => (string)m.Element("body")!), Is.EqualTo(new[]
         {
-            "first", "other sender", "other id", "pushes a/1 out of a window of 2", "outside the window", "no id", "no id",
+            "first", "other sender", "other origin-id", "pushes a/1 out of a window of 2", "outside the window",
+            "no origin-id, its id reused", "no origin-id, its id reused",
         }));
+    }
+
+    [Test]
+    public async Task StanzasThatMayBeSentAgainCarryAnOriginIdAndIqsDoNot(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync(configure: o => o.AcknowledgedDelivery = true);
+        await component.SendAsync(new XElement("message", new XAttribute("to", "a@localhost"), new XElement("body", "x")), cancellationToken);
+        await component.SendAsync(new XElement("presence", new XAttribute("to", "a@localhost")), cancellationToken);
+        await component.SendAsync(new XElement("iq", new XAttribute("type", "result"), new XAttribute("id", "r1"), new XAttribute("to", "a@localhost")), cancellationToken);
+        var own = new XElement("message", new XAttribute("to", "a@localhost"), new XElement(XName.Get("origin-id", "urn:xmpp:sid:0"), new XAttribute("id", "mine")));
+        await component.SendAsync(own, cancellationToken);
+
+        XElement message = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        XElement presence = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        XElement iq = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        XElement kept = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        Assert.That(Guid.TryParse(message.OriginId(), out _), Is.True, "a UUID");
+        Assert.That(presence.OriginId(), Is.Not.Null.And.Not.EqualTo(message.OriginId()));
+        Assert.That(iq.Elements(), Is.Empty, "an iq's payload is its only child");
+        Assert.That(kept.OriginId(), Is.EqualTo("mine"), "the sender's own origin-id is kept");
+        Assert.That(kept.Elements().Count(), Is.EqualTo(1));
     }
 
     [Test]

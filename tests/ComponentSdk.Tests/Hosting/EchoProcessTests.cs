@@ -32,7 +32,7 @@ public class EchoProcessTests : RouterFixture
             Assert.That(reply.From(), Is.EqualTo("bot@echo.localhost"));
             Assert.That(reply.To(), Is.EqualTo("alice@localhost/r"));
             Assert.That(reply.Type(), Is.EqualTo("chat"));
-            Assert.That(reply.Elements().Select(e => e.Name.LocalName), Is.EqualTo(new[] { "body" }), "only the body is echoed");
+            Assert.That(reply.Elements().Select(e => e.Name.LocalName), Is.EqualTo(new[] { "body", "origin-id" }), "only the body is echoed, with the origin-id of acknowledged delivery");
         }
 
         echo.Signal("TERM");
