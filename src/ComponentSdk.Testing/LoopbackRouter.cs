@@ -48,6 +48,18 @@ public sealed class LoopbackRouter : IAsyncDisposable
     /// </summary>
     public ReadOnlyMemory<byte> SendBeforeHandshake { get; set; }
 
+    /// <summary>
+    /// Drop every iq a component addresses to its own domain instead of routing it back, as a minimal router that only
+    /// routes messages does: for testing a component's delivery checks against such a server. Off by default.
+    /// </summary>
+    public bool DropsSelfAddressedIqs { get; set; }
+
+    /// <summary>
+    /// When set, a stanza from a component for which it returns true ends that component's stream with
+    /// <c>policy-violation</c> instead of being routed, as a server does with a stanza over its size limit.
+    /// </summary>
+    public Func<XElement, bool>? RefusesStanza { get; set; }
+
     /// <summary>What to do when a domain that is connected authenticates again.</summary>
     public ConflictPolicy ConflictPolicy { get; set; } = ConflictPolicy.RejectNew;
 
@@ -204,7 +216,13 @@ public sealed class LoopbackRouter : IAsyncDisposable
 
     internal void Route(RouterSession origin, string fromDomain, XElement stanza)
     {
+        if (RefusesStanza?.Invoke(stanza) == true)
+        {
+            _ = origin.CloseAsync(StreamErrorCondition.PolicyViolation);
+            return;
+        }
         string? target = DomainOf(stanza.To());
+        if (DropsSelfAddressedIqs && stanza.Name.LocalName == "iq" && string.Equals(target, fromDomain, StringComparison.OrdinalIgnoreCase)) return;
         if (target is not null && sessions.TryGetValue(target, out RouterSession? destination))
         {
             Routed?.Invoke(new RoutedStanza(fromDomain, stanza, target));

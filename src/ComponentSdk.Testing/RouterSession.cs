@@ -14,6 +14,7 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
     private string? streamId;
     private bool authenticated;
     private bool footerReceived;
+    private bool closing;
 
     public override void ChannelActive(IChannelHandlerContext context)
     {
@@ -31,7 +32,7 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
             case XElement element when !authenticated:
                 OnHandshake(context, element);
                 break;
-            case XElement stanza:
+            case XElement stanza when !Volatile.Read(ref closing):
                 router.Route(this, domain!, stanza);
                 break;
             case StreamFooter:
@@ -65,6 +66,7 @@ internal sealed class RouterSession(LoopbackRouter router) : ChannelHandlerAdapt
     public async Task CloseAsync(StreamErrorCondition? condition)
     {
         if (channel is null) return;
+        Volatile.Write(ref closing, true); // like a server, nothing more from this stream is processed
         try
         {
             if (condition is { } c) _ = channel.WriteAsync(StreamError.Create(c));

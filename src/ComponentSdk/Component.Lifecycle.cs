@@ -210,11 +210,9 @@ public partial class Component
             jid = established.Jid;
             boundResource = established.Jid.Resource;
             streamId = established.StreamId;
-            if (options.PurgeQueueOnReady == true)
-            {
-                foreach (XElement stanza in queue.TakeAll()) HandOver(attempt, stanza);
-                RequestBarrier(attempt);
-            }
+            delivery?.StartConnection();
+            if (options.PurgeQueueOnReady == true) ReleaseQueue(attempt);
+            RequestBarrier(attempt); // with acknowledged delivery, the probe: does this server route our checks back?
         }
         queue.ReleaseWaiters(); // senders waiting for room in a full queue can now go straight to the connection
         Log.Ready(logger, displayName, established.Jid.ToString(), established.StreamId);
@@ -225,21 +223,14 @@ public partial class Component
     private void OnSessionClosed(Session attempt, Exception? error)
     {
         bool wasReady;
+        List<XElement> dropped;
         lock (gate)
         {
             wasReady = ready && session == attempt;
             // Whatever may not have reached the server goes back to the front of the queue, in order: what never
             // reached the channel, or with acknowledged delivery everything not confirmed (unless the server closed
             // its stream after ours, which proves it processed all that was written).
-            List<XElement> unsent = attempt.Connection.Pump.TakeUnsent();
-            List<XElement> back = unsent;
-            if (delivery is not null)
-            {
-                List<XElement> unconfirmed = delivery.TakeUnconfirmed();
-                barrierWatch?.Cancel();
-                barrierWatch = null;
-                back = attempt.Connection.Context.PeerClosedAfterUs ? unsent.FindAll(s => !IsBarrier(s)) : unconfirmed;
-            }
+            (List<XElement> back, dropped) = TakeBack(attempt);
             foreach (XElement stanza in back) pending.MarkSent(stanza, null);
             queue.Requeue(back);
             if (options.ResendPendingRequests) queue.Requeue(pending.TakeSentOn(attempt));
@@ -253,6 +244,7 @@ public partial class Component
                 if (error is StreamErrorException { Condition: StreamErrorCondition.Conflict }) boundResource = null;
             }
         }
+        ReportDropped(dropped, error);
         pending.FailSentOn(attempt, new ConnectionLostException("The connection closed before the reply arrived.", error));
         if (error is not null)
         {
@@ -262,8 +254,6 @@ public partial class Component
             if (wasReady) StartReconnecting(error);
         }
     }
-
-    private bool IsBarrier(XElement stanza) => delivery is not null && stanza.Id() is { } id && delivery.IsBarrier(id);
 
     /// <summary>The inbound backlog crossed a mark: pause or resume reading, decided on the connection's event loop.</summary>
     private void UpdateReading()

@@ -27,6 +27,7 @@ public partial class Component
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
         XmlCharacters.EnsureValid(stanza);
+        OutgoingSize.EnsureWithin(stanza, options.MaxOutgoingStanzaBytes);
         return TrySend(stanza) ? ValueTask.CompletedTask : SendSlowAsync(stanza, cancellationToken);
     }
 
@@ -36,9 +37,9 @@ public partial class Component
         bool connected;
         lock (gate)
         {
-            if (ready && session is { } current)
+            if (ready && session is { } current && !releasing)
             {
-                if ((delivery?.Count ?? current.Connection.Pump.Count) >= options.MaxOutboundBacklog) return false;
+                if (Unconfirmed(current) >= options.MaxOutboundBacklog) return false;
                 HandOver(current, stanza);
                 RequestBarrier(current);
                 return true;
@@ -48,6 +49,8 @@ public partial class Component
                 if (options.QueueFullPolicy == QueueFullPolicy.Wait) return false;
                 throw new OutgoingQueueFullException(queue.Capacity);
             }
+            // Ready, but behind stanzas being sent again one batch at a time: it keeps its place in line.
+            if (ready) return true;
             connected = session is not null;
         }
         if (!connected) PostStatus(ConnectionStatus.SocketDisconnect);
@@ -63,8 +66,8 @@ public partial class Component
             Task room;
             lock (gate)
             {
-                if (!ready || session is not { } current) room = queue.WaitForRoomAsync(cancellationToken);
-                else if (delivery is not null) room = delivery.WaitForRoomAsync(options.MaxOutboundBacklog, cancellationToken);
+                if (!ready || session is not { } current || releasing) room = queue.WaitForRoomAsync(cancellationToken);
+                else if (delivery is { SocketOnly: false }) room = delivery.WaitForRoomAsync(options.MaxOutboundBacklog, cancellationToken);
                 else room = current.Connection.Pump.WaitForRoomAsync(cancellationToken).AsTask();
             }
             await room.ConfigureAwait(false);
@@ -79,66 +82,12 @@ public partial class Component
         if (options.ConnectionType == ConnectionType.Accept && jid is not null && stanza.Attribute(XmppNames.From) is null)
             stanza.SetAttributeValue(XmppNames.From, jid.ToString());
         pending.MarkSent(stanza, current);
-        delivery?.Track(stanza);
+        if (delivery is { SocketOnly: false }) delivery.Track(stanza);
         current.Connection.Pump.Enqueue(stanza);
     }
 
-    /// <summary>Under the lock: with acknowledged delivery, sends a barrier when one is due and watches its return.</summary>
-    /// <summary>Unconfirmed stanzas that make a delivery check go out at once, however recent the last one.</summary>
-    private const int DeferredBarrierLimit = 256;
-
-    private void RequestBarrier(Session current)
-    {
-        if (delivery is null || jid is null || delivery.OutstandingBarrier is not null || delivery.Count == 0) return;
-        TimeSpan wait = options.DeliveryCheckInterval - Stopwatch.GetElapsedTime(lastBarrierTimestamp);
-        if (wait > TimeSpan.Zero && delivery.Count < DeferredBarrierLimit)
-        {
-            // Too soon after the last check: one check later covers this stanza and whatever follows it meanwhile.
-            deferredBarrier ??= current.Connection.Channel!.EventLoop.Schedule(RequestDeferredBarrier, wait);
-            return;
-        }
-        bool stampFrom = options.ConnectionType is ConnectionType.Accept or ConnectionType.Jabberd2;
-        if (delivery.NextBarrier(jid, stampFrom) is not { } barrier) return;
-        lastBarrierTimestamp = Stopwatch.GetTimestamp();
-        current.Connection.Pump.Enqueue(barrier);
-        string id = barrier.Id()!;
-        TimeSpan timeout = options.RequestTimeout;
-        // One watch at a time, cancelled when its barrier returns: a timer left to expire per barrier would keep
-        // every one of them (and what it captures) alive for the whole timeout, tens of MiB under load.
-        barrierWatch?.Cancel();
-        barrierWatch = current.Connection.Channel!.EventLoop.Schedule(() =>
-        {
-            lock (gate)
-            {
-                if (session != current || delivery.OutstandingBarrier != id) return;
-            }
-            ConnectionContext context = current.Connection.Context;
-            context.SetCloseReason(new ConnectionLostException(
-                $"The server did not route the delivery check back within {timeout.TotalSeconds:0.###} s; the connection is recycled and unconfirmed stanzas are sent again."));
-            current.Connection.Channel.CloseAsync();
-        }, timeout);
-    }
-
-    private void RequestDeferredBarrier()
-    {
-        lock (gate)
-        {
-            deferredBarrier = null;
-            if (ready && session is { } current) RequestBarrier(current);
-        }
-    }
-
-    /// <summary>On the event loop: one of our barriers came back.</summary>
-    private void ConfirmDelivery(string barrierId)
-    {
-        lock (gate)
-        {
-            if (!delivery!.TryConfirm(barrierId)) return;
-            barrierWatch?.Cancel();
-            barrierWatch = null;
-            if (ready && session is { } current) RequestBarrier(current);
-        }
-    }
+    /// <summary>Under the lock: what the connection holds that the server has not confirmed (or, at the socket, not taken).</summary>
+    private int Unconfirmed(Session current) => delivery is { SocketOnly: false } ? delivery.Count : current.Connection.Pump.Count;
 
     /// <summary>
     /// Sends a request and completes with the reply (PCJ's <c>return_to_sender</c>): the first stanza that carries the
@@ -193,7 +142,9 @@ public partial class Component
 
     /// <summary>
     /// Sends the outgoing queue in order (PCJ's <c>purge_queue</c>) and returns how many stanzas were handed to the
-    /// connection. When the connection is not ready they stay queued, in order.
+    /// connection. When the connection is not ready they stay queued, in order. Stanzas that a lost connection left
+    /// unconfirmed go first, a few at a time (see <see cref="ConnectionOptions.MaxDeliveryAttempts"/>), and the rest
+    /// follows them.
     /// </summary>
     public Task<int> PurgeQueueAsync(CancellationToken cancellationToken = default)
     {
@@ -202,14 +153,13 @@ public partial class Component
         bool connected;
         lock (gate)
         {
-            stanzas = queue.TakeAll();
             if (ready && session is { } current)
             {
-                foreach (XElement stanza in stanzas) HandOver(current, stanza);
-                RequestBarrier(current);
-                return Task.FromResult(stanzas.Count);
+                int count = queue.Count;
+                ReleaseQueue(current);
+                return Task.FromResult(count);
             }
-            queue.Requeue(stanzas);
+            stanzas = [.. queue.Snapshot()];
             connected = session is not null;
         }
         foreach (XElement stanza in stanzas)

@@ -41,9 +41,6 @@ public partial class Component : IAsyncDisposable
     private readonly OutgoingQueue queue;
     private readonly IqRouter iqRouter = new();
     private readonly DeliveryTracker? delivery;
-    private IScheduledTask? barrierWatch;
-    private IScheduledTask? deferredBarrier;
-    private long lastBarrierTimestamp;
     private readonly DuplicateFilter? duplicates;
     private readonly SemaphoreSlim lifecycle = new(1, 1);
     private readonly object gate = new();

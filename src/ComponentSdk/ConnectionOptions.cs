@@ -137,6 +137,30 @@ public sealed class ConnectionOptions
     public const int MaxDuplicateWindow = 1 << 20;
 
     /// <summary>
+    /// With <see cref="AcknowledgedDelivery"/>: how long the first delivery check of a connection may go unanswered
+    /// before the component concludes that the server does not route what it addresses to itself. The connection then
+    /// confirms delivery at the socket only (a warning says so, and <see cref="ConnectionStatus.DeliveryChecksUnanswered"/>
+    /// is raised), rather than holding every stanza for a confirmation that never comes. Default 3 s.
+    /// </summary>
+    public TimeSpan DeliveryCheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// With <see cref="AcknowledgedDelivery"/>: how many connections a stanza may be written to before it is given up
+    /// on, when each ended before the server confirmed it (a server that refuses the stanza ends the stream every time).
+    /// After a loss, unconfirmed stanzas are sent again a few at a time, and one on its last attempt alone, so only the
+    /// stanza at fault reaches the limit. A dropped stanza raises <see cref="ConnectionStatus.StanzaDropped"/> and logs a
+    /// warning naming it. Default 3.
+    /// </summary>
+    public int MaxDeliveryAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// The largest stanza <c>SendAsync</c> accepts, in bytes of UTF-8; a larger one throws
+    /// <see cref="StanzaTooLargeToSendException"/> (servers end the stream of a peer that sends one over their limit).
+    /// Default 256 KiB, the limit of many servers; lower it to your server's.
+    /// </summary>
+    public int MaxOutgoingStanzaBytes { get; set; } = XmlLimits.DefaultMaxStanzaBytes;
+
+    /// <summary>
     /// After the connection is lost, send requests still waiting for a reply again (in the order they were made)
     /// instead of failing them with <see cref="ConnectionLostException"/>. Off by default: only idempotent requests
     /// should be repeated.
@@ -292,6 +316,9 @@ public sealed class ConnectionOptions
         if (MaxInboundBacklog < 2) failures.Add("MaxInboundBacklog must be at least 2.");
         if (DuplicateWindow is < 0 or > MaxDuplicateWindow) failures.Add($"DuplicateWindow must be between 0 and {MaxDuplicateWindow}.");
         if (DeliveryCheckInterval < TimeSpan.Zero) failures.Add("DeliveryCheckInterval must not be negative.");
+        AddIfNotPositive(failures, DeliveryCheckTimeout, nameof(DeliveryCheckTimeout));
+        if (MaxDeliveryAttempts < 1) failures.Add("MaxDeliveryAttempts must be at least 1.");
+        if (MaxOutgoingStanzaBytes < 1024) failures.Add("MaxOutgoingStanzaBytes must be at least 1024.");
         if (MaxOutboundBacklog < 2) failures.Add("MaxOutboundBacklog must be at least 2.");
         if (!Enum.IsDefined(QueueFullPolicy)) failures.Add("QueueFullPolicy must be Fail or Wait.");
         AddIfNotPositive(failures, RequestTimeout, nameof(RequestTimeout));

@@ -75,4 +75,14 @@ public enum ConnectionStatus
     RouteError,
     /// <summary>jabberd2: the router announced a name coming (detail <c>name</c>) or going (<c>name unavailable</c>).</summary>
     NameAdvertised,
+    /// <summary>
+    /// Acknowledged delivery: the server did not route the connection's first delivery check back (the detail says
+    /// how long it was given); this connection confirms delivery at the socket only.
+    /// </summary>
+    DeliveryChecksUnanswered,
+    /// <summary>
+    /// A stanza was given up on: <see cref="ConnectionOptions.MaxDeliveryAttempts"/> connections ended before the
+    /// server confirmed it. The stanza is the one dropped; the error, a <see cref="StanzaDroppedException"/>, says why.
+    /// </summary>
+    StanzaDropped,
 }

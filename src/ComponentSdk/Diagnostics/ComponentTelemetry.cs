@@ -35,6 +35,8 @@ public static class ComponentTelemetry
     internal static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("componentsdk.reconnects", "{attempt}", "Reconnection attempts scheduled after a lost connection.");
     internal static readonly Counter<long> AuthFailures = Meter.CreateCounter<long>("componentsdk.auth.failures", "{failure}", "Refused handshakes and logins.");
     internal static readonly Counter<long> StreamErrors = Meter.CreateCounter<long>("componentsdk.stream.errors", "{error}", "Stream errors received from the server or sent to it.");
+    internal static readonly Counter<long> StanzasDropped = Meter.CreateCounter<long>("componentsdk.stanzas.dropped", "{stanza}", "Stanzas given up on after MaxDeliveryAttempts connections ended before the server confirmed them.");
+    internal static readonly Counter<long> DeliveryFallbacks = Meter.CreateCounter<long>("componentsdk.delivery.fallbacks", "{connection}", "Connections whose server did not answer the delivery check, confirmed at the socket instead.");
     internal static readonly Histogram<double> RequestDuration = Meter.CreateHistogram<double>("componentsdk.request.duration", "s", "Time from RequestAsync to its reply, timeout or failure.");
 
     static ComponentTelemetry()

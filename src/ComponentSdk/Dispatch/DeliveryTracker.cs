@@ -7,11 +7,23 @@ namespace ComponentSdk.Dispatch;
 
 /// <summary>
 /// Acknowledged delivery: keeps every stanza handed to the current connection until the server has provably
-/// processed it, so that a lost connection puts back exactly what may not have arrived. The proof is a barrier: an
-/// XEP-0199 ping addressed to ourselves, which the server routes back (or answers) only after everything sent
-/// before it on the same stream. One barrier is outstanding at a time, so under load it costs one stanza per round
-/// trip. Not thread-safe: the component calls it under its own lock.
+/// processed it, so that a lost connection puts back exactly what may not have arrived. The proof is a delivery
+/// check: an XEP-0199 ping addressed to ourselves, which the server routes back only after everything sent before it
+/// on the same stream. One check is outstanding at a time, so under load it costs one stanza per round trip.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Each connection starts with a probe: a check sent as soon as it is ready. A server that never answers it (one that
+/// does not route what a component addresses to itself) would otherwise hold every stanza unconfirmed for ever; after
+/// the probe goes unanswered the connection falls back to delivery at the socket (<see cref="SocketOnly"/>): nothing
+/// is kept, as without acknowledged delivery.
+/// </para>
+/// <para>
+/// A stanza counts its attempts: each connection that ended while it was unconfirmed is one. The component resends
+/// such stanzas carefully (see <see cref="Attempts"/>), and gives up on one that reaches the limit.
+/// </para>
+/// Not thread-safe: the component calls it under its own lock.
+/// </remarks>
 internal sealed class DeliveryTracker
 {
     private static readonly XNamespace Ping = "urn:xmpp:ping";
@@ -23,6 +35,7 @@ internal sealed class DeliveryTracker
     private long barrierCounter;
     private string? barrierId;
     private int covered;
+    private bool probeSent;
 
     public DeliveryTracker()
     {
@@ -34,8 +47,32 @@ internal sealed class DeliveryTracker
     /// <summary>Stanzas handed over and not yet confirmed.</summary>
     public int Count => unconfirmed.Count;
 
+    /// <summary>
+    /// True on a connection whose server did not answer the probe: stanzas are not kept there, and no checks are sent.
+    /// </summary>
+    public bool SocketOnly { get; private set; }
+
+    /// <summary>True until the connection's server has answered a check: the outstanding one is then the probe.</summary>
+    public bool Probing { get; private set; }
+
+    /// <summary>True when the probe of this connection is still to be sent.</summary>
+    public bool NeedsProbe => Probing && !probeSent && !SocketOnly;
+
     /// <summary>True when <paramref name="id"/> belongs to one of our barriers (current or from a closed connection).</summary>
     public bool IsBarrier(string id) => id.StartsWith(barrierPrefix, StringComparison.Ordinal);
+
+    /// <summary>A connection became ready: probe its server again, whatever the one before did.</summary>
+    public void StartConnection()
+    {
+        SocketOnly = false;
+        Probing = true;
+        probeSent = false;
+        barrierId = null;
+        covered = 0;
+    }
+
+    /// <summary>How many connections ended while <paramref name="stanza"/> was unconfirmed.</summary>
+    public static int Attempts(XElement stanza) => stanza.Annotation<DeliveryAttempts>()?.Count ?? 0;
 
     /// <summary>
     /// Remembers <paramref name="stanza"/>. A message or presence that may be sent again gets a XEP-0359
@@ -51,13 +88,14 @@ internal sealed class DeliveryTracker
     }
 
     /// <summary>
-    /// A barrier covering everything tracked so far, when none is outstanding and something waits for confirmation;
-    /// otherwise null. <paramref name="self"/> is our address; <paramref name="stampFrom"/> is true for components,
-    /// which must name the sender themselves.
+    /// A barrier covering everything tracked so far, when none is outstanding and something waits for confirmation
+    /// (or the probe is due); otherwise null. <paramref name="self"/> is our address; <paramref name="stampFrom"/> is
+    /// true for components, which must name the sender themselves.
     /// </summary>
     public XElement? NextBarrier(Jid self, bool stampFrom)
     {
-        if (barrierId is not null || unconfirmed.Count == 0) return null;
+        if (SocketOnly || barrierId is not null || (unconfirmed.Count == 0 && !NeedsProbe)) return null;
+        probeSent = true;
         barrierId = barrierPrefix + (++barrierCounter).ToString(CultureInfo.InvariantCulture);
         covered = unconfirmed.Count;
         var barrier = new XElement("iq",
@@ -77,23 +115,42 @@ internal sealed class DeliveryTracker
         for (int i = 0; i < covered; i++) unconfirmed.Dequeue();
         barrierId = null;
         covered = 0;
+        Probing = false;
         ReleaseWaiters();
         return true;
     }
 
-    /// <summary>The server closed its stream in answer to ours, so it processed everything: all is confirmed.</summary>
-    public void ConfirmAll()
+    /// <summary>
+    /// The probe went unanswered: from now on this connection confirms at the socket. What was tracked is let go, as
+    /// without acknowledged delivery (what the socket has not taken yet still goes back to the queue on a loss).
+    /// </summary>
+    public void FallBackToSocket()
     {
+        SocketOnly = true;
+        Probing = false;
         unconfirmed.Clear();
         barrierId = null;
         covered = 0;
         ReleaseWaiters();
     }
 
-    /// <summary>The connection is gone: takes back, oldest first, everything that may not have arrived.</summary>
-    public List<XElement> TakeUnconfirmed()
+    /// <summary>
+    /// The connection is gone: takes back, oldest first, everything that may not have arrived, each charged with
+    /// the attempt it just used up, except those in <paramref name="chargeExcept"/> (never written to the socket);
+    /// none when <paramref name="chargeExcept"/> is null (the server proved it processed them all).
+    /// </summary>
+    public List<XElement> TakeUnconfirmed(IReadOnlySet<XElement>? chargeExcept)
     {
         var all = new List<XElement>(unconfirmed);
+        if (chargeExcept is not null)
+        {
+            foreach (XElement stanza in all)
+            {
+                if (chargeExcept.Contains(stanza)) continue;
+                if (stanza.Annotation<DeliveryAttempts>() is { } attempts) attempts.Count++;
+                else stanza.AddAnnotation(new DeliveryAttempts { Count = 1 });
+            }
+        }
         unconfirmed.Clear();
         barrierId = null;
         covered = 0;
@@ -110,4 +167,10 @@ internal sealed class DeliveryTracker
     }
 
     private void ReleaseWaiters() => room.Release();
+
+    /// <summary>The attempts a stanza has used up, carried with it through the outgoing queue.</summary>
+    private sealed class DeliveryAttempts
+    {
+        public int Count;
+    }
 }

@@ -40,6 +40,28 @@ internal sealed class OutgoingQueue(int capacity)
         }
     }
 
+    /// <summary>The oldest stanza, or null when the queue is empty.</summary>
+    public XElement? Peek()
+    {
+        lock (gate) return items.First?.Value;
+    }
+
+    /// <summary>Takes out, oldest first, up to <paramref name="limit"/> stanzas from the front while <paramref name="take"/> holds.</summary>
+    public List<XElement> TakeFront(int limit, Func<XElement, bool> take)
+    {
+        var taken = new List<XElement>();
+        lock (gate)
+        {
+            while (taken.Count < limit && items.First is { } first && take(first.Value))
+            {
+                taken.Add(first.Value);
+                items.RemoveFirst();
+            }
+        }
+        if (taken.Count > 0) ReleaseWaiters();
+        return taken;
+    }
+
     /// <summary>Takes everything out, oldest first.</summary>
     public List<XElement> TakeAll()
     {

@@ -34,8 +34,10 @@ internal sealed class DispatchHandler(ConnectionContext connection) : ChannelHan
                 connection.Observer.OnStanza(stanza);
                 break;
             case StreamFooter:
-                // The peer ended its stream: expected after our own closing tag, otherwise the connection is lost.
-                if (connection.FooterSent) connection.MarkPeerClosedAfterUs();
+                // The peer ended its stream: expected after our own closing tag, otherwise the connection is lost. Only
+                // an answer to a shutdown we began proves that it processed everything before our tag; its closing tag
+                // after a stream error of its own (which our tag merely acknowledged) proves nothing.
+                if (connection.FooterSent && connection.LocalClose && connection.CloseReason is null) connection.MarkPeerClosedAfterUs();
                 if (!connection.LocalClose) connection.SetCloseReason(new ConnectionLostException("The server closed the stream."));
                 StreamCloser.EndStreamAndClose(context.Channel, connection);
                 break;

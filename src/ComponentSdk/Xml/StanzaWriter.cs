@@ -112,6 +112,9 @@ internal sealed class StanzaWriter
         return Written;
     }
 
+    /// <summary>Forgets what was written, and lets a large buffer go.</summary>
+    public void Clear() => Begin();
+
     private void Begin()
     {
         if (buffer.Length > RetainedBufferBytes) buffer = new byte[1024];

@@ -50,11 +50,108 @@ public class DeliveryTests : RouterFixture
         {
             XElement received = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
             Assert.That((int)received.Element("body")!, Is.EqualTo(i));
-            Assert.That(received.Id(), Is.Not.Empty, "stanzas get an id so a receiver can drop repeats");
+            Assert.That(received.OriginId(), Is.Not.Empty, "stanzas get an origin-id so a receiver can drop repeats");
         }
         Assert.That(barriers.Count, Is.InRange(1, 1000), "one barrier per round trip, not one per stanza");
         TestContext.Out.WriteLine($"{barriers.Count} barriers for 1000 stanzas");
         Assert.That(component.Iqs, Is.Empty, "barriers are not handed to the application");
+    }
+
+    [Test]
+    public async Task DeliveryChecksNobodyAnswersNeverStallTrafficUnderLoad(CancellationToken cancellationToken)
+    {
+        const int Count = 200_000;
+        const int Window = 1000;
+        Router.DropsSelfAddressedIqs = true;
+        var logger = new RecordingLogger();
+        await using TestComponent echo = await ConnectedAsync(configure: o =>
+        {
+            Acknowledged(o);
+            o.DeliveryCheckTimeout = TimeSpan.FromMilliseconds(500);
+        }, logger: logger);
+        echo.EchoMessages = true;
+        var statuses = new StatusRecorder(echo);
+
+        // The load: at most Window messages awaiting their echo.
+        int echoed = 0;
+        Task reading = Task.Run(async () =>
+        {
+            for (; echoed < Count; echoed++) await Router.ReceiveAsync(TimeSpan.FromSeconds(20));
+        }, cancellationToken);
+        for (int i = 0; i < Count; i++)
+        {
+            while (i - Volatile.Read(ref echoed) >= Window) await Task.Delay(1, cancellationToken);
+            await Router.SendAsync(new XElement("message", new XAttribute("from", "load@localhost/r"), new XAttribute("to", "bot@echo.localhost"),
+                new XAttribute("id", i.ToString()), new XElement("body", "x")));
+        }
+        await reading;
+
+        Assert.That(echoed, Is.EqualTo(Count), "every message echoed");
+        Assert.That(statuses.Statuses.Count(s => s == ConnectionStatus.DeliveryChecksUnanswered), Is.EqualTo(1));
+        Assert.That(logger.Lines.Count(l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning && l.Text.Contains("does not route stanzas a component addresses to itself")),
+            Is.EqualTo(1), "one warning, naming the option to change");
+        Assert.That(echo.IsReady, Is.True, "the connection was never recycled");
+        Assert.That(echo.UnconfirmedCount, Is.Zero, "nothing held for a confirmation that never comes");
+    }
+
+    [Test]
+    public async Task AServerThatAnswersKeepsAcknowledgedDeliveryAfterTheProbe(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            Acknowledged(o);
+            o.DeliveryCheckTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        var statuses = new StatusRecorder(component);
+        await Task.Delay(600, cancellationToken);
+        for (int i = 0; i < 10; i++) await component.SendAsync(Message(i), cancellationToken);
+        await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "confirmed by the server");
+        Assert.That(statuses.Statuses, Does.Not.Contain(ConnectionStatus.DeliveryChecksUnanswered));
+    }
+
+    [Test]
+    public async Task AStanzaTheServerRefusesIsDroppedAfterThreeAttemptsAndNothingElseIs(CancellationToken cancellationToken)
+    {
+        int refusals = 0;
+        Router.RefusesStanza = s => (string?)s.Element("body") == "poison" && Interlocked.Increment(ref refusals) > 0;
+        await using TestComponent component = await ConnectedAsync(configure: o =>
+        {
+            Acknowledged(o);
+            o.PurgeQueueOnReady = true;
+            o.Reconnect.Enabled = true;
+            o.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(20);
+            o.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(50);
+        });
+        var statuses = new StatusRecorder(component);
+        string[] bodies = ["a", "b", "c", "poison", "d", "e", "f"];
+        foreach (string body in bodies) await component.SendAsync(new XElement("message", new XAttribute("to", "user@localhost"), new XElement("body", body)), cancellationToken);
+
+        await statuses.WaitForAsync(ConnectionStatus.StanzaDropped);
+        var arrived = new List<string>();
+        while (arrived.Distinct().Count() < bodies.Length - 1) arrived.Add((string)(await Router.ReceiveAsync(TimeSpan.FromSeconds(10))).Element("body")!);
+
+        ConnectionStatusEventArgs dropped = statuses.Events.Single(e => e.Status == ConnectionStatus.StanzaDropped);
+        Assert.That((string?)dropped.Stanza!.Element("body"), Is.EqualTo("poison"));
+        Assert.That(dropped.Error, Is.TypeOf<StanzaDroppedException>().With.Property("Attempts").EqualTo(3));
+        Assert.That(Volatile.Read(ref refusals), Is.EqualTo(3), "three attempts, three disconnects");
+        Assert.That(arrived.Distinct(), Is.EqualTo(new[] { "a", "b", "c", "d", "e", "f" }), "everything else arrived, in order");
+        await component.SendAsync(new XElement("message", new XAttribute("to", "user@localhost"), new XElement("body", "after")), cancellationToken);
+        while ((string)(await Router.ReceiveAsync(TimeSpan.FromSeconds(10))).Element("body")! != "after") { }
+    }
+
+    [Test]
+    public async Task SendAsyncRefusesAStanzaOverTheOutgoingLimit(CancellationToken cancellationToken)
+    {
+        await using TestComponent component = await ConnectedAsync(configure: o => o.MaxOutgoingStanzaBytes = 4096);
+        var error = await Assert.ThrowsAsync<StanzaTooLargeToSendException>(async () =>
+            await component.SendAsync(new XElement("message", new XAttribute("to", "user@localhost"), new XElement("body", new string('x', 5000))), cancellationToken));
+        Assert.That(error!.Limit, Is.EqualTo(4096));
+        Assert.That(error.Size, Is.GreaterThan(5000));
+        Assert.That(error.Message, Does.Contain("MaxOutgoingStanzaBytes"));
+
+        // Escapes count as written: 600 quotes are 3,600 bytes, still under the limit.
+        await component.SendAsync(new XElement("message", new XAttribute("to", "user@localhost"), new XAttribute("x", new string('"', 600))), cancellationToken);
+        Assert.That((await Router.ReceiveAsync(TimeSpan.FromSeconds(5))).Attribute("x")!.Value, Has.Length.EqualTo(600));
     }
 
     [Test]
