@@ -19,6 +19,8 @@ internal sealed record LoadOptions
           --warmup N           messages before measuring, at W=1000, for the JIT to settle (default 400000)
           --runs N             runs of each window; the summary shows medians (default 3)
           --body N             body bytes (default 300)
+          --drop-self-iqs      do not route back the iqs the component addresses to itself (its delivery checks), as a
+                               minimal router that only routes messages does
           -- ARGS              further arguments for a launched component
         """;
 
@@ -33,6 +35,7 @@ internal sealed record LoadOptions
     public int Warmup { get; init; } = 400_000;
     public int Runs { get; init; } = 3;
     public int BodyBytes { get; init; } = 300;
+    public bool DropSelfIqs { get; init; }
     public IReadOnlyList<string> ComponentArguments { get; init; } = [];
 
     /// <summary>Null when help was asked for.</summary>
@@ -57,6 +60,7 @@ internal sealed record LoadOptions
                 "--warmup" => options with { Warmup = Number() },
                 "--runs" => options with { Runs = Number() },
                 "--body" => options with { BodyBytes = Number() },
+                "--drop-self-iqs" => options with { DropSelfIqs = true },
                 "--" => options with { ComponentArguments = args[(i + 1)..] },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}; see --help."),
             };

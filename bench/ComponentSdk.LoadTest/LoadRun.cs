@@ -32,6 +32,9 @@ internal sealed class LoadRun
         socket.Blocking = false;
     }
 
+    /// <summary>Drop the iqs the component addresses to itself instead of routing them back.</summary>
+    public bool DropSelfIqs { get; init; }
+
     /// <summary>The next id to use, so that runs on one connection never reuse an id.</summary>
     public int NextId { get; private set; } = 1;
 
@@ -116,6 +119,7 @@ internal sealed class LoadRun
         }
         if (stanza.StartsWith("<iq"u8) && IsToOwnDomain(stanza))
         {
+            if (DropSelfIqs) return;
             if (sendBuffer.Length - sendEnd < stanza.Length) throw new InvalidOperationException("The send buffer is full.");
             stanza.CopyTo(sendBuffer.AsSpan(sendEnd));
             sendEnd += stanza.Length;

@@ -32,7 +32,10 @@ try
     Console.WriteLine($"Waiting for {options.Domain} on 127.0.0.1:{port}...");
     socket = RouterSide.Accept(listener, options.Domain, options.Secret, TimeSpan.FromSeconds(30));
     var meter = component is null ? null : new ProcessMeter(component);
-    var run = new LoadRun(socket, new StanzaScanner(), new MessageFactory(options.Domain, options.BodyBytes), options.Domain);
+    var run = new LoadRun(socket, new StanzaScanner(), new MessageFactory(options.Domain, options.BodyBytes), options.Domain)
+    {
+        DropSelfIqs = options.DropSelfIqs,
+    };
 
     Console.WriteLine($"Connected. Warming up with {options.Warmup:N0} messages at W=1000...");
     run.Execute(options.Warmup, 1000, null, TimeSpan.FromSeconds(30));

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text;
 using ComponentSdk;
 using ComponentSdk.Hosting;
@@ -16,6 +17,12 @@ public static class GatewayApp
     /// <summary>The largest accepted message body, in characters.</summary>
     public const int MaxBodyLength = 10_000;
 
+    /// <summary>The largest accepted subject, in characters.</summary>
+    public const int MaxSubjectLength = 256;
+
+    /// <summary>The largest request read at all, in bytes: the longest body and subject, escaped, fit.</summary>
+    public const int MaxRequestBytes = 128 * 1024;
+
     public static WebApplication Build(string[] args)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -31,13 +38,31 @@ public static class GatewayApp
         return app;
     }
 
-    private static async Task<IResult> ForwardAsync(HttpRequest request, WebhookRequest? message, ComponentRegistry registry,
-        IOptions<GatewayOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> ForwardAsync(HttpRequest request, ComponentRegistry registry, IOptions<GatewayOptions> options,
+        CancellationToken cancellationToken)
     {
+        // The caller proves who it is before anything it sent is read.
         if (!Authorized(request, options.Value.Token)) return Results.Unauthorized();
-        if (message is null || string.IsNullOrWhiteSpace(message.Body)) return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A body is required."] });
-        if (message.Body.Length > MaxBodyLength) return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"At most {MaxBodyLength} characters."] });
-        if (!Jid.TryParse(message.To, out Jid? to)) return Results.ValidationProblem(new Dictionary<string, string[]> { ["to"] = ["A valid JID is required."] });
+        if (request.ContentLength > MaxRequestBytes) return Problem("body", $"The request is larger than {MaxRequestBytes} bytes.");
+        WebhookRequest? message;
+        try
+        {
+            using var limited = new LimitedStream(request.Body, MaxRequestBytes);
+            message = await JsonSerializer.DeserializeAsync<WebhookRequest>(limited, JsonOptions, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return Problem("body", "The request is not the JSON object {\"to\", \"body\", \"subject\"}.");
+        }
+        catch (InvalidDataException)
+        {
+            return Problem("body", $"The request is larger than {MaxRequestBytes} bytes.");
+        }
+        if (message is null || string.IsNullOrWhiteSpace(message.Body)) return Problem("body", "A body is required.");
+        if (message.Body.Length > MaxBodyLength) return Problem("body", $"At most {MaxBodyLength} characters.");
+        if (message.Subject is { Length: > MaxSubjectLength }) return Problem("subject", $"At most {MaxSubjectLength} characters.");
+        if (!Jid.TryParse(message.To, out Jid? to) || to.Local is null)
+            return Problem("to", "A user's address is required: local@domain, optionally /resource.");
         if (registry.Components.OfType<GatewayComponent>().FirstOrDefault() is not { } gateway) return Results.Problem("The gateway is starting.", statusCode: 503);
         try
         {
@@ -47,13 +72,18 @@ public static class GatewayApp
         }
         catch (InvalidXmlCharacterException)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The text contains characters XML cannot carry."] });
+            return Problem("body", "The text contains characters XML cannot carry.");
         }
         catch (OutgoingQueueFullException)
         {
             return Results.Problem("Too many messages wait for the connection.", statusCode: 503);
         }
     }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private static IResult Problem(string field, string error) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
 
     private static bool Authorized(HttpRequest request, string token)
     {

@@ -2,7 +2,12 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace ComponentSdk.Xml;
 
-/// <summary>An XMPP address, <c>local@domain/resource</c> (RFC 7622). Parsing checks structure and lengths only.</summary>
+/// <summary>
+/// An XMPP address, <c>local@domain/resource</c> (RFC 7622). Parsing checks the structure, the lengths, and the
+/// characters each part may not contain: whitespace and <c>"&amp;'/:&lt;&gt;@</c> in the local part, anything but a host
+/// name or an IP literal in the domain, control characters anywhere. It does not apply the PRECIS profiles
+/// (case folding and normalization).
+/// </summary>
 public sealed record Jid
 {
     private const int MaxPartBytes = 1023;
@@ -48,6 +53,8 @@ public sealed record Jid
         string domain = at < 0 ? addr : addr[(at + 1)..];
         if (domain.Length == 0 || domain.Contains('@') || local?.Length == 0 || resource?.Length == 0) return false;
         if (TooLong(local) || TooLong(domain) || TooLong(resource)) return false;
+        if (local is not null && local.AsSpan().IndexOfAny(ForbiddenInLocal) >= 0) return false;
+        if (!IsDomain(domain) || (resource is not null && resource.AsSpan().IndexOfAnyInRange('\0', '\u001F') >= 0)) return false;
         jid = new Jid(local, domain, resource);
         return true;
     }
@@ -63,6 +70,27 @@ public sealed record Jid
             && string.Equals(x.Local, y.Local, StringComparison.OrdinalIgnoreCase)
             && string.Equals(x.Domain.TrimEnd('.'), y.Domain.TrimEnd('.'), StringComparison.OrdinalIgnoreCase)
             && string.Equals(x.Resource, y.Resource, StringComparison.Ordinal);
+    }
+
+    /// <summary>RFC 7622 §3.3.1 and PRECIS IdentifierClass: no whitespace, no control characters, none of <c>"&amp;'/:&lt;&gt;@</c>.</summary>
+    private static readonly System.Buffers.SearchValues<char> ForbiddenInLocal =
+        System.Buffers.SearchValues.Create("\"&'/:<>@ \t\r\n\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000B\u000C\u000E\u000F\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F\u00A0\u2028\u2029\u3000");
+
+    /// <summary>A host name (labels of letters, digits and hyphens, any script; a final dot allowed) or an IP literal.</summary>
+    private static bool IsDomain(string domain)
+    {
+        if (domain.StartsWith('[')) return domain.EndsWith(']') && System.Net.IPAddress.TryParse(domain[1..^1], out _);
+        string name = domain.EndsWith('.') ? domain[..^1] : domain;
+        if (name.Length == 0) return false;
+        foreach (string label in name.Split('.'))
+        {
+            if (label.Length is 0 or > 63 || label.StartsWith('-') || label.EndsWith('-')) return false;
+            foreach (char c in label)
+            {
+                if (!(char.IsLetterOrDigit(c) || c == '-' || c == '_' || char.IsSurrogate(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark)) return false;
+            }
+        }
+        return true;
     }
 
     private static bool TooLong(string? part) => part is not null && System.Text.Encoding.UTF8.GetByteCount(part) > MaxPartBytes;

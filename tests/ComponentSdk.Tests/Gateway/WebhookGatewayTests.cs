@@ -83,6 +83,11 @@ public class WebhookGatewayTests
 
     [TestCase("alice@localhost", "", "body")]
     [TestCase("not a jid@@", "hello", "to")]
+    [TestCase("not a jid", "hello", "to")]
+    [TestCase("foo", "hello", "to")]
+    [TestCase("<x>", "hello", "to")]
+    [TestCase("bob smith@localhost", "hello", "to")]
+    [TestCase("alice@local host", "hello", "to")]
     [TestCase("alice@localhost", "bell \u0007", "body")]
     public async Task BadRequestsAreProblemsNamingTheField(string to, string body, string field)
     {
@@ -90,6 +95,32 @@ public class WebhookGatewayTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain($"\"{field}\""));
         await Assert.ThrowsAsync<TimeoutException>(() => router.ReceiveAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Test]
+    public async Task TheSubjectAndTheBodyAreBounded(CancellationToken cancellationToken)
+    {
+        using HttpResponseMessage subject = await PostAsync(new { to = "alice@localhost", body = "x", subject = new string('s', GatewayApp.MaxSubjectLength + 1) });
+        Assert.That(subject.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await subject.Content.ReadAsStringAsync(cancellationToken), Does.Contain("\"subject\""));
+        using HttpResponseMessage body = await PostAsync(new { to = "alice@localhost", body = new string('b', GatewayApp.MaxBodyLength + 1) });
+        Assert.That(body.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        using HttpResponseMessage huge = await PostAsync(new { to = "alice@localhost", body = "x", padding = new string('p', GatewayApp.MaxRequestBytes) });
+        Assert.That(huge.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        await Assert.ThrowsAsync<TimeoutException>(() => router.ReceiveAsync(TimeSpan.FromMilliseconds(300)));
+    }
+
+    [Test]
+    public async Task TheTokenIsCheckedBeforeTheBodyIsRead(CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/messages") { Content = new StringContent("{ not json", System.Text.Encoding.UTF8, "application/json") };
+        using HttpResponseMessage anonymous = await http.SendAsync(request, cancellationToken);
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "an unauthenticated caller learns nothing about the body");
+
+        var authorized = new HttpRequestMessage(HttpMethod.Post, "/messages") { Content = new StringContent("{ not json", System.Text.Encoding.UTF8, "application/json") };
+        authorized.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using HttpResponseMessage malformed = await http.SendAsync(authorized, cancellationToken);
+        Assert.That(malformed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
     [Test]
