@@ -69,6 +69,9 @@ public sealed class ConnectionOptions
     /// <summary>The deepest element nesting accepted from the server. Default 64.</summary>
     public int MaxDepth { get; set; } = XmlLimits.DefaultMaxDepth;
 
+    /// <summary>The most attributes one element from the server may carry (namespace declarations included). Default 128.</summary>
+    public int MaxAttributes { get; set; } = XmlLimits.DefaultMaxAttributes;
+
     /// <summary>How long <c>RequestAsync</c> waits for a reply unless told otherwise. Default 30 s.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -312,6 +315,7 @@ public sealed class ConnectionOptions
         if (!Enum.IsDefined(ConnectionType)) failures.Add($"ConnectionType {(int)ConnectionType} is not one of Client, Legacy, Accept, Jabberd2.");
         if (MaxStanzaBytes < 1024) failures.Add("MaxStanzaBytes must be at least 1024.");
         if (MaxDepth < 2) failures.Add("MaxDepth must be at least 2.");
+        if (MaxAttributes < 8) failures.Add("MaxAttributes must be at least 8.");
         if (MaxQueuedStanzas < 1) failures.Add("MaxQueuedStanzas must be at least 1.");
         if (MaxInboundBacklog < 2) failures.Add("MaxInboundBacklog must be at least 2.");
         if (DuplicateWindow is < 0 or > MaxDuplicateWindow) failures.Add($"DuplicateWindow must be between 0 and {MaxDuplicateWindow}.");

@@ -82,7 +82,7 @@ internal sealed class Connection
         if (Context.Options.Tls == TlsPolicy.Direct) pipeline.AddLast(PipelineNames.Tls, TlsHandlers.CreateClient(Context));
         pipeline.AddLast(PipelineNames.Bytes, new ByteMeter(Context));
         pipeline.AddLast(PipelineNames.Framer, new StanzaFramer(Context.Limits));
-        pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec());
+        pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec(Context.Limits));
         ConnectionOptions options = Context.Options;
         if (options.PingInterval > TimeSpan.Zero || options.KeepAliveInterval > TimeSpan.Zero)
             pipeline.AddLast(PipelineNames.Idle, new IdleStateHandler(options.PingInterval, options.KeepAliveInterval, TimeSpan.Zero));

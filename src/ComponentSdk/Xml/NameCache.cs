@@ -6,7 +6,8 @@ namespace ComponentSdk.Xml;
 
 /// <summary>
 /// Maps the UTF-8 bytes of names and namespace URIs to <see cref="XName"/> and <see cref="XNamespace"/> objects
-/// without allocating on a hit. Fixed size, so a peer sending ever new names costs misses, not memory.
+/// without allocating on a hit. Fixed size, so a peer sending ever new names costs misses, not memory; the names
+/// themselves, which .NET keeps once made, are bounded by <see cref="PeerNames"/>.
 /// A name is checked against the XML Name production when it first enters the cache.
 /// </summary>
 /// <remarks>
@@ -59,7 +60,7 @@ internal sealed class NameCache
         if (ReferenceEquals(entry.Namespace, ns) && local.SequenceEqual(entry.Local)) return ref entry;
 
         string localName = DecodeName(local);
-        entry = new NameEntry { Local = local.ToArray(), Namespace = ns, Name = ns.GetName(localName) };
+        entry = new NameEntry { Local = local.ToArray(), Namespace = ns, Name = PeerNames.Get(ns, localName) };
         return ref entry;
     }
 

@@ -14,7 +14,7 @@ namespace ComponentSdk.Xml;
 /// attributes are added to the tree. Works on frames from <see cref="StanzaFramer"/>, which has already refused
 /// '&lt;' in attribute values, <c>]]&gt;</c> in text, control characters and undefined references. Not thread-safe: one instance per stream.
 /// </summary>
-internal sealed class StanzaParser
+internal sealed class StanzaParser(XmlLimits limits)
 {
     private static readonly SearchValues<byte> AttributeSpecials = SearchValues.Create("&\r\n\t"u8);
 
@@ -46,6 +46,11 @@ internal sealed class StanzaParser
         public int NameLength;
         public int ScopeMark;
         public XNamespace ParentDefault;
+    }
+
+    public StanzaParser()
+        : this(XmlLimits.Default)
+    {
     }
 
     /// <summary>True once a stream header was parsed since the last <see cref="Reset"/>.</summary>
@@ -198,6 +203,8 @@ internal sealed class StanzaParser
                 throw new MalformedXmlException("Malformed empty-element tag.");
             }
             if (pos == spaceStart) throw new MalformedXmlException("Attributes must be separated by whitespace.");
+            // Before any name is made: a flood of made-up attributes costs this scan and nothing more.
+            if (attributeCount == limits.MaxAttributes) throw new TooManyAttributesException(limits.MaxAttributes);
             ParseAttribute(s, ref pos);
         }
 

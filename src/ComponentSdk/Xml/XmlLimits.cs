@@ -9,6 +9,9 @@ public sealed record XmlLimits
     /// <summary>64, the default <see cref="MaxDepth"/>.</summary>
     public const int DefaultMaxDepth = 64;
 
+    /// <summary>128, the default <see cref="MaxAttributes"/>: real stanzas carry a handful per element.</summary>
+    public const int DefaultMaxAttributes = 128;
+
     /// <summary>The default limits.</summary>
     public static XmlLimits Default { get; } = new();
 
@@ -18,9 +21,16 @@ public sealed record XmlLimits
     /// <summary>The deepest element nesting accepted; the stanza element itself is depth 1.</summary>
     public int MaxDepth { get; init; } = DefaultMaxDepth;
 
+    /// <summary>
+    /// The most attributes (namespace declarations included) one element may carry. Checked before any name is
+    /// made, so an element with thousands of made-up attributes costs a scan, not their names.
+    /// </summary>
+    public int MaxAttributes { get; init; } = DefaultMaxAttributes;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a limit is not positive.</summary>
     public void Validate()
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttributes, 1, nameof(MaxAttributes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxStanzaBytes, 64, nameof(MaxStanzaBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDepth, 1, nameof(MaxDepth));
     }

@@ -14,9 +14,23 @@ namespace ComponentSdk.Xml;
 /// </summary>
 public sealed class XmlStanzaCodec : ChannelDuplexHandler
 {
-    private readonly StanzaParser parser = new();
+    private readonly StanzaParser parser;
     private readonly StanzaWriter writer = new();
     private bool failed;
+
+    /// <summary>Creates a codec with the default limits.</summary>
+    public XmlStanzaCodec()
+        : this(XmlLimits.Default)
+    {
+    }
+
+    /// <summary>Creates a codec that enforces <paramref name="limits"/> while building elements (<see cref="XmlLimits.MaxAttributes"/>).</summary>
+    public XmlStanzaCodec(XmlLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        limits.Validate();
+        parser = new StanzaParser(limits);
+    }
 
     /// <summary>The header the peer sent on the current stream, or null before it arrived.</summary>
     public StreamHeader? PeerHeader { get; private set; }

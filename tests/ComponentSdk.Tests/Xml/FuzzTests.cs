@@ -20,7 +20,7 @@ public class FuzzTests
     private const string Header = "<stream:stream xmlns='jabber:component:accept' xmlns:stream='http://etherx.jabber.org/streams' id='f1'>";
     private static readonly byte[] HeaderBytes = Encoding.UTF8.GetBytes(Header);
     private static readonly byte[] FooterBytes = "</stream:stream>"u8.ToArray();
-    private static readonly XmlLimits Small = new() { MaxStanzaBytes = 2048, MaxDepth = 12 };
+    private static readonly XmlLimits Small = new() { MaxStanzaBytes = 2048, MaxDepth = 12, MaxAttributes = 16 };
     private static readonly byte[] Interesting = "<>/&;'\"=!?#x: \r\n]-[\t"u8.ToArray();
 
     private enum Kind { Valid, Mutated, RandomBytes, Spliced, Extreme }
@@ -42,9 +42,14 @@ public class FuzzTests
         foreach (Kind kind in Enum.GetValues<Kind>()) Assert.That(run.Inputs[(int)kind], Is.GreaterThan(inputs / 10), $"{kind} inputs were generated");
         Assert.That(run.Accepted, Is.GreaterThan(inputs / 4), "the inputs exercise acceptance");
         Assert.That(run.Rejected, Is.GreaterThan(inputs / 4), "the inputs exercise rejection");
-        foreach (Type error in new[] { typeof(MalformedXmlException), typeof(RestrictedXmlException), typeof(StanzaTooLargeException), typeof(NestingTooDeepException) })
+        foreach (Type error in new[] { typeof(MalformedXmlException), typeof(RestrictedXmlException), typeof(StanzaTooLargeException), typeof(NestingTooDeepException), typeof(TooManyAttributesException) })
             Assert.That(run.Errors.GetValueOrDefault(error), Is.GreaterThan(0), $"some input raised {error.Name}");
+        Assert.That(PeerNames.Count, Is.LessThanOrEqualTo(PeerNames.Capacity), "the names kept stay bounded whatever came in");
     }
+
+    /// <summary>The run makes up names by the thousand; the tests after it start with the bound free again.</summary>
+    [TearDown]
+    public void ForgetTheNames() => PeerNames.Reset();
 
     private sealed class FuzzRun(int seed)
     {
@@ -168,7 +173,7 @@ public class FuzzTests
         private byte[] Extreme(XmlLimits limits)
         {
             var text = new StringBuilder();
-            switch (random.Next(4))
+            switch (random.Next(6))
             {
                 case 0:
                     int depth = random.Next(1, limits.MaxDepth * 3);
@@ -184,11 +189,31 @@ public class FuzzTests
                     string name = new('n', random.Next(1, limits.MaxStanzaBytes * 2));
                     text.Append('<').Append(name).Append("/>");
                     break;
-                default:
+                case 3:
+                    // An attribute flood on one element: refused before its names are made.
                     text.Append("<message");
                     int attributes = random.Next(1, 400);
-                    for (int a = 0; a < attributes; a++) text.Append(" a").Append(a).Append("='").Append(a).Append('\'');
+                    for (int a = 0; a < attributes; a++) text.Append(" a").Append(a).Append(random.Next()).Append("='").Append(a).Append('\'');
                     text.Append("/>");
+                    break;
+                case 4:
+                    // A namespace flood: a declaration and a new namespace per element.
+                    text.Append("<message>");
+                    int namespaces = random.Next(1, 300);
+                    for (int n = 0; n < namespaces; n++) text.Append("<p").Append(n).Append(":x xmlns:p").Append(n).Append("='urn:flood:").Append(random.Next()).Append("'/>");
+                    text.Append("</message>");
+                    break;
+                default:
+                    // Made-up names spread over elements under the attribute limit.
+                    text.Append("<message>");
+                    int elements = random.Next(1, 40);
+                    for (int e = 0; e < elements; e++)
+                    {
+                        text.Append("<e").Append(random.Next());
+                        for (int a = 0; a < 20; a++) text.Append(" n").Append(random.Next()).Append("=''");
+                        text.Append("/>");
+                    }
+                    text.Append("</message>");
                     break;
             }
             return Encoding.UTF8.GetBytes(text.ToString());

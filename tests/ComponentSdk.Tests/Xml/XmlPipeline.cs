@@ -13,7 +13,7 @@ internal sealed class XmlPipeline : IDisposable
     public XmlPipeline(XmlLimits? limits = null, bool withCodec = true)
     {
         Framer = new StanzaFramer(limits ?? XmlLimits.Default);
-        Codec = new XmlStanzaCodec();
+        Codec = new XmlStanzaCodec(limits ?? XmlLimits.Default);
         Channel = withCodec ? new EmbeddedChannel(Framer, Codec) : new EmbeddedChannel(Framer);
     }
 
