@@ -10,9 +10,9 @@ namespace ComponentSdk.Benchmarks;
 /// <summary>
 /// Floods of made-up attribute names, each a stanza of about 256 KiB (just under the default size limit) through a
 /// fresh framer and codec: one element with thousands of attributes (refused by <see cref="XmlLimits.MaxAttributes"/>
-/// before a name is made); the same names spread over elements under the limit (decoded, names already made by an
-/// earlier operation); and new names once <see cref="PeerNames"/> is spent (refused at the first). One operation is
-/// one stanza.
+/// before a name is made); made-up names spread over elements under that limit (refused once the stanza brought
+/// <see cref="NameCache.MaxNewNamesPerStanza"/> new names); the same stanza again (its names known by then: decoded);
+/// and new names once <see cref="PeerNames"/> is spent (refused at the first). One operation is one stanza.
 /// </summary>
 [MemoryDiagnoser]
 public class HostileInputBenchmarks
@@ -31,10 +31,15 @@ public class HostileInputBenchmarks
         DotNetty.Common.ResourceLeakDetector.Level = DotNetty.Common.ResourceLeakDetector.DetectionLevel.Disabled;
         oneElement = Flood("o", perElement: 15_000);
         spread = Flood("s", perElement: 100);
-        fresh = [.. Enumerable.Range(0, 64).Select(i => Flood("f" + i + "_", perElement: 100))];
+        fresh = [.. Enumerable.Range(0, 64).Select(i => Flood("f" + i + "_" + Guid.NewGuid().ToString("N")[..6] + "_", perElement: 100))];
+        // The known-names case: the stanza's names are made once here, in pieces the per-stanza bound lets through.
+        PeerNames.Capacity = int.MaxValue;
+        string text = Encoding.UTF8.GetString(spread);
+        foreach (string element in text.Split("<x ").Skip(1))
+            Decode(Encoding.UTF8.GetBytes("<message to='a@echo.localhost'><x " + element.Replace("</message>", "") + "</message>"));
     }
 
-    [GlobalSetup(Target = nameof(SpreadOverElements))]
+    [GlobalSetup(Targets = [nameof(SpreadOverElements), nameof(KnownNamesSpreadOverElements)])]
     public void AllowEveryName()
     {
         Setup();
@@ -51,8 +56,11 @@ public class HostileInputBenchmarks
     [Benchmark(Description = "one element, 15,000 attributes: refused")]
     public int OneElement() => Decode(oneElement);
 
-    [Benchmark(Description = "100 per element: decoded")]
-    public int SpreadOverElements() => Decode(spread);
+    [Benchmark(Description = "new names, 100 per element: refused")]
+    public int SpreadOverElements() => Decode(fresh[next++ & 63]);
+
+    [Benchmark(Description = "known names, 100 per element: decoded")]
+    public int KnownNamesSpreadOverElements() => Decode(spread);
 
     [Benchmark(Description = "new names, bound spent: refused")]
     public int NewNamesOverTheBound() => Decode(fresh[next++ & 63]);

@@ -170,8 +170,23 @@ public sealed class ConnectionOptions
     /// </summary>
     public bool ResendPendingRequests { get; set; }
 
-    /// <summary>How TLS is used (Client, Legacy and Jabberd2): <see cref="TlsPolicy.Required"/> by default.</summary>
-    public TlsPolicy Tls { get; set; } = TlsPolicy.Required;
+    /// <summary>
+    /// How TLS is used. By default <see cref="TlsPolicy.Required"/> (STARTTLS) for Client, Legacy and Jabberd2, and none
+    /// for Accept: XEP-0114 has no STARTTLS, so an Accept connection is either in clear on a trusted network, or
+    /// <see cref="TlsPolicy.Direct"/> to a component port that speaks TLS (ejabberd's <c>tls: true</c>); Required and
+    /// Optional are refused for it.
+    /// </summary>
+    public TlsPolicy? Tls { get; set; }
+
+    /// <summary>The TLS policy in effect: <see cref="Tls"/>, or the default of the connection type.</summary>
+    public TlsPolicy EffectiveTls => Tls ?? (ConnectionType == ConnectionType.Accept ? TlsPolicy.Disabled : TlsPolicy.Required);
+
+    /// <summary>
+    /// The TLS versions offered: TLS 1.2 and 1.3 by default (<c>Tls12, Tls13</c>). Channel binding with
+    /// <c>tls-unique</c> (SCRAM -PLUS without XEP-0440) exists only under TLS 1.2 (RFC 9266).
+    /// </summary>
+    public System.Security.Authentication.SslProtocols TlsProtocols { get; set; } =
+        System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
 
     /// <summary>The name the server's certificate must carry; defaults to <see cref="Hostname"/>.</summary>
     public string? TlsServerName { get; set; }
@@ -341,7 +356,15 @@ public sealed class ConnectionOptions
             foreach (string name in EffectiveBindNames.Where(n => !Jid.TryParse(n, out _))) failures.Add($"BindDomain: '{name}' is not a name that can be bound.");
             foreach (string option in EffectiveBindOptions.Where(o => o is not ("default" or "log"))) failures.Add($"BindOption: '{option}' is not 'default' or 'log'.");
         }
-        if (!Enum.IsDefined(Tls)) failures.Add($"Tls must be Required, Optional, Disabled or Direct.");
+        if (Tls is { } tls && !Enum.IsDefined(tls)) failures.Add("Tls must be Required, Optional, Disabled or Direct.");
+        if (ConnectionType == ConnectionType.Accept && Tls is TlsPolicy.Required or TlsPolicy.Optional)
+        {
+            failures.Add($"Tls: {Tls} needs STARTTLS, which XEP-0114 (ConnectionType Accept) does not have: the handshake and all traffic " +
+                         "would go in clear. Use Direct for a component port that speaks TLS (ejabberd: tls: true), or leave Tls unset.");
+        }
+        const System.Security.Authentication.SslProtocols Supported = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+        if (TlsProtocols == System.Security.Authentication.SslProtocols.None || (TlsProtocols & ~Supported) != 0)
+            failures.Add("TlsProtocols must be Tls12, Tls13 or both.");
         if (TrustedCertificatePath is { Length: > 0 } trusted && !File.Exists(trusted)) failures.Add($"TrustedCertificatePath '{trusted}' does not exist.");
         if (ClientCertificatePath is { Length: > 0 } client && !File.Exists(client)) failures.Add($"ClientCertificatePath '{client}' does not exist.");
         if (SaslMechanisms is { Count: > 0 } mechanisms)

@@ -24,6 +24,8 @@ public class ClientTests
     {
         ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
         options.SaslMechanisms = [mechanism];
+        // ejabberd's -PLUS variants bind with tls-unique, which exists only under TLS 1.2 (RFC 9266).
+        if (mechanism.EndsWith("-PLUS", StringComparison.Ordinal)) options.TlsProtocols = System.Security.Authentication.SslProtocols.Tls12;
         await using var alice = new Component(options);
         var chosen = new List<string?>();
         alice.StatusChanged += (_, e) => { if (e.Status == ConnectionStatus.AuthNegotiate) chosen.Add(e.Detail); };

@@ -19,4 +19,26 @@ public class ConnectionOptionsTests
         };
         Assert.That(options.DisplayName, Is.EqualTo(expected));
     }
+
+    [TestCase(TlsPolicy.Required)]
+    [TestCase(TlsPolicy.Optional)]
+    public void StartTlsForAnAcceptComponentIsRefusedNamingTheKey(TlsPolicy tls)
+    {
+        var options = new ConnectionOptions { Host = "127.0.0.1", Port = 5347, Hostname = "echo.localhost", Password = "s", Tls = tls };
+        Assert.That(options.GetFailures(), Has.One.StartsWith($"Tls: {tls} needs STARTTLS, which XEP-0114 (ConnectionType Accept) does not have"));
+        Assert.Throws<InvalidConnectionOptionsException>(() => options.Validate());
+    }
+
+    [TestCase(ConnectionType.Accept, TlsPolicy.Disabled)]
+    [TestCase(ConnectionType.Client, TlsPolicy.Required)]
+    [TestCase(ConnectionType.Legacy, TlsPolicy.Required)]
+    [TestCase(ConnectionType.Jabberd2, TlsPolicy.Required)]
+    public void TheTlsDefaultDependsOnTheConnectionType(ConnectionType type, TlsPolicy expected)
+    {
+        var options = new ConnectionOptions { Host = "127.0.0.1", Port = 5347, Hostname = "localhost", Username = "u", Password = "s", ConnectionType = type };
+        Assert.That(options.EffectiveTls, Is.EqualTo(expected));
+        Assert.That(options.GetFailures(), Is.Empty);
+        options.Tls = TlsPolicy.Direct;
+        Assert.That(options.GetFailures(), Is.Empty, "direct TLS is possible for every type");
+    }
 }

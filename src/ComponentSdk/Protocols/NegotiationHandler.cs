@@ -3,6 +3,7 @@ using ComponentSdk.Transport;
 using ComponentSdk.Xml;
 using DotNetty.Common.Concurrency;
 using DotNetty.Common.Utilities;
+using DotNetty.Handlers.Tls;
 using DotNetty.Transport.Channels;
 
 namespace ComponentSdk.Protocols;
@@ -27,9 +28,35 @@ internal abstract class NegotiationHandler(ConnectionContext connection) : Chann
         timeout = context.Executor.Schedule(() => Fail(context, new NegotiationTimeoutException(Connection.Options.NegotiationTimeout, Step), null),
             Connection.Options.NegotiationTimeout);
         Connection.Status(ConnectionStatus.Connected, detail: context.Channel.RemoteAddress?.ToString());
-        Start(context);
+        if (Connection.Options.EffectiveTls == TlsPolicy.Direct) Step = "the TLS handshake"; // the header goes out once TLS is up
+        else Start(context);
         context.FireChannelActive();
     }
+
+    /// <summary>
+    /// The TLS handshake finished, direct TLS or after STARTTLS: on success the stream starts (again) inside TLS; a
+    /// failure (a refused certificate) ends the negotiation.
+    /// </summary>
+    public override void UserEventTriggered(IChannelHandlerContext context, object evt)
+    {
+        if (evt is not TlsHandshakeCompletionEvent completion)
+        {
+            base.UserEventTriggered(context, evt);
+            return;
+        }
+        if (!completion.IsSuccessful)
+        {
+            Fail(context, TlsHandlers.Failure(Connection, completion.Exception), ConnectionStatus.SslFail);
+            return;
+        }
+        Connection.TlsEstablished = true;
+        Connection.Status(ConnectionStatus.SslSuccess, detail: Connection.Tls?.Stream.SslProtocol.ToString());
+        Step = "the server's stream header";
+        SendHeader(context);
+    }
+
+    /// <summary>True once the negotiation succeeded or failed.</summary>
+    protected bool Finished => finished;
 
     public override void ChannelRead(IChannelHandlerContext context, object message)
     {

@@ -11,6 +11,9 @@ internal sealed class SaslExchange(ISaslMechanism mechanism)
 
     public string MechanismName => mechanism.Name;
 
+    /// <summary>True when <see cref="Respond"/> may take long and should not run on the event loop.</summary>
+    public bool RespondsSlowly => mechanism.RespondsSlowly;
+
     /// <summary><c>&lt;auth mechanism='...'&gt;</c> with the initial response; a zero-length one is '=' (RFC 6120 §6.4.2).</summary>
     public XElement Auth()
     {

@@ -59,6 +59,9 @@ internal abstract class SaslStreamNegotiation(ConnectionContext connection) : St
         {
             switch (element.Name.LocalName)
             {
+                case "challenge" when sasl.RespondsSlowly:
+                    RespondOffTheLoop(context, sasl, element);
+                    break;
                 case "challenge":
                     Send(context, sasl.Respond(element));
                     break;
@@ -79,5 +82,21 @@ internal abstract class SaslStreamNegotiation(ConnectionContext connection) : St
             Fail(context, sasl.ServerNotVerified(ex), ConnectionStatus.AuthFail);
         }
         return true;
+    }
+
+    /// <summary>
+    /// Answers a challenge from the thread pool: SCRAM derives its key with as many iterations as the server asks (up
+    /// to 10,000,000, seconds of work), which on the event loop would stall every connection that shares it. The
+    /// response is sent from the loop once it is ready.
+    /// </summary>
+    private void RespondOffTheLoop(IChannelHandlerContext context, SaslExchange exchange, XElement challenge)
+    {
+        Task.Run(() => exchange.Respond(challenge)).ContinueWith(response => context.Executor.Execute(() =>
+        {
+            if (Finished) return;
+            if (response.Exception?.GetBaseException() is SaslException error) Fail(context, exchange.ServerNotVerified(error), ConnectionStatus.AuthFail);
+            else if (response.Exception is { } unexpected) Fail(context, unexpected.GetBaseException(), ConnectionStatus.AuthFail);
+            else Send(context, response.Result);
+        }), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }

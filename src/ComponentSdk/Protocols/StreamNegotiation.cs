@@ -18,15 +18,7 @@ internal abstract class StreamNegotiation(ConnectionContext connection) : Negoti
     /// <summary>The id of the current stream (a new one after each restart).</summary>
     protected string? StreamId { get; private set; }
 
-    protected override void Start(IChannelHandlerContext context)
-    {
-        if (Connection.Options.Tls == TlsPolicy.Direct)
-        {
-            Step = "the TLS handshake";
-            return; // the header goes out once TLS is up
-        }
-        SendHeader(context);
-    }
+    protected override void Start(IChannelHandlerContext context) => SendHeader(context);
 
     protected override void OnHeader(IChannelHandlerContext context, StreamHeader header)
     {
@@ -63,24 +55,6 @@ internal abstract class StreamNegotiation(ConnectionContext connection) : Negoti
         }
     }
 
-    public override void UserEventTriggered(IChannelHandlerContext context, object evt)
-    {
-        if (evt is not TlsHandshakeCompletionEvent completion)
-        {
-            base.UserEventTriggered(context, evt);
-            return;
-        }
-        if (!completion.IsSuccessful)
-        {
-            Fail(context, TlsHandlers.Failure(Connection, completion.Exception), ConnectionStatus.SslFail);
-            return;
-        }
-        Connection.TlsEstablished = true;
-        Connection.Status(ConnectionStatus.SslSuccess, detail: Connection.Tls?.Stream.SslProtocol.ToString());
-        Step = "the server's stream header";
-        SendHeader(context);
-    }
-
     /// <summary>Asks for TLS with <c>&lt;starttls/&gt;</c>.</summary>
     protected void RequestTls(IChannelHandlerContext context)
     {
@@ -108,7 +82,7 @@ internal abstract class StreamNegotiation(ConnectionContext connection) : Negoti
     {
         if (!Connection.TlsEstablished)
         {
-            TlsPolicy policy = Connection.Options.Tls;
+            TlsPolicy policy = Connection.Options.EffectiveTls;
             if (features.StartTls && policy is TlsPolicy.Required or TlsPolicy.Optional)
             {
                 RequestTls(context);

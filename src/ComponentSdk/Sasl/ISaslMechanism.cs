@@ -6,6 +6,12 @@ internal interface ISaslMechanism
     /// <summary>The registered name, for example <c>SCRAM-SHA-256-PLUS</c>.</summary>
     string Name { get; }
 
+    /// <summary>
+    /// True when answering a challenge may take long (SCRAM derives its key with as many iterations as the server
+    /// asks): the answer is then computed off the event loop.
+    /// </summary>
+    bool RespondsSlowly => false;
+
     /// <summary>The initial response sent with <c>&lt;auth/&gt;</c>, or null for none.</summary>
     byte[]? InitialResponse();
 

@@ -48,6 +48,8 @@ internal sealed class ScramMechanism : ISaslMechanism
 
     public string Name { get; }
 
+    public bool RespondsSlowly => true;
+
     public byte[]? InitialResponse()
     {
         clientFirstBare = "n=" + Escape(Normalize(username)) + ",r=" + clientNonce;

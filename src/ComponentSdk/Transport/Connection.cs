@@ -79,7 +79,7 @@ internal sealed class Connection
 
     private void Build(IChannelPipeline pipeline, IChannelHandler negotiation)
     {
-        if (Context.Options.Tls == TlsPolicy.Direct) pipeline.AddLast(PipelineNames.Tls, TlsHandlers.CreateClient(Context));
+        if (Context.Options.EffectiveTls == TlsPolicy.Direct) pipeline.AddLast(PipelineNames.Tls, TlsHandlers.CreateClient(Context));
         pipeline.AddLast(PipelineNames.Bytes, new ByteMeter(Context));
         pipeline.AddLast(PipelineNames.Framer, new StanzaFramer(Context.Limits));
         pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec(Context.Limits));

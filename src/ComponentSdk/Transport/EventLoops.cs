@@ -21,6 +21,13 @@ internal static class EventLoops
 
     public static IEventLoopGroup Shared => SharedGroup.Value;
 
+    /// <summary>A group of <paramref name="loops"/> loops of the kind connections run on, for tests that need them shared.</summary>
+    public static IEventLoopGroup Create(int loops)
+    {
+        ApplyDefaults();
+        return new MultithreadEventLoopGroup(group => new InlineEventLoop(group, "ComponentSdk test event loop"), loops);
+    }
+
     /// <summary>
     /// DotNetty samples buffers for leak detection by default, which costs a stack trace per sample; a component
     /// process turns it off unless the usual system property is set in the environment.

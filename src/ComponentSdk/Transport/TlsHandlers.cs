@@ -18,7 +18,7 @@ internal static class TlsHandlers
         {
             certificates.Add(X509CertificateLoader.LoadPkcs12FromFile(options.ClientCertificatePath, options.ClientCertificatePassword));
         }
-        var settings = new ClientTlsSettings(SslProtocols.Tls12 | SslProtocols.Tls13, false, certificates, options.EffectiveTlsServerName);
+        var settings = new ClientTlsSettings(options.TlsProtocols, false, certificates, options.EffectiveTlsServerName);
         return new TlsHandler(stream =>
         {
             var ssl = new SslStream(stream, true, validator.Validate);

@@ -10,13 +10,14 @@ internal sealed class TlsSession(SslStream stream)
     public SslStream Stream { get; } = stream;
 
     /// <summary>
-    /// Channel-binding data by type (RFC 5929): <c>tls-unique</c> and <c>tls-server-end-point</c>, as the platform's TLS
-    /// gives them. Types the platform cannot give are missing.
+    /// Channel-binding data by type (RFC 5929): <c>tls-unique</c> (TLS 1.2 only) and <c>tls-server-end-point</c>, as the
+    /// platform's TLS gives them. Types the platform cannot give are missing.
     /// </summary>
     public IReadOnlyDictionary<string, byte[]> ChannelBindings()
     {
         var bindings = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        Add(bindings, ChannelBindingKind.Unique, "tls-unique:");
+        // RFC 9266 §1: tls-unique is not defined for TLS 1.3 (there is no unique Finished message to bind to).
+        if (Stream.SslProtocol != System.Security.Authentication.SslProtocols.Tls13) Add(bindings, ChannelBindingKind.Unique, "tls-unique:");
         Add(bindings, ChannelBindingKind.Endpoint, "tls-server-end-point:");
         return bindings;
     }

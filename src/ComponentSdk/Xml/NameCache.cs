@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Xml;
 using System.Xml.Linq;
 
 namespace ComponentSdk.Xml;
@@ -26,6 +25,10 @@ internal sealed class NameCache
     private readonly NamespaceEntry[] namespacesByPosition = new NamespaceEntry[PositionSlots];
     private int namePosition;
     private int namespacePosition;
+    private int newNames;
+
+    /// <summary>The most names new to the process that one stanza may bring; beyond, it is refused.</summary>
+    public const int MaxNewNamesPerStanza = 1024;
 
     private struct NameEntry
     {
@@ -41,7 +44,7 @@ internal sealed class NameCache
     }
 
     /// <summary>Starts a stanza: names and namespaces are expected in the order of the stanza before.</summary>
-    public void Restart() => namePosition = namespacePosition = 0;
+    public void Restart() => namePosition = namespacePosition = newNames = 0;
 
     /// <summary>The name <paramref name="local"/> (an NCName, already split from its prefix) in <paramref name="ns"/>.</summary>
     public XName GetName(ReadOnlySpan<byte> local, XNamespace ns)
@@ -59,8 +62,15 @@ internal sealed class NameCache
         ref NameEntry entry = ref names[hash & (NameSlots - 1)];
         if (ReferenceEquals(entry.Namespace, ns) && local.SequenceEqual(entry.Local)) return ref entry;
 
-        string localName = DecodeName(local);
-        entry = new NameEntry { Local = local.ToArray(), Namespace = ns, Name = PeerNames.Get(ns, localName) };
+        XName name = PeerNames.Get(ns, Utf8Text.Decode(local), out bool isNew);
+        // Real stanzas use a handful of names, almost all known already; a stanza inventing them by the thousand costs
+        // a miss each, and is refused once it has brought more new names than any real one would.
+        if (isNew && ++newNames > MaxNewNamesPerStanza)
+        {
+            throw new StreamViolationException(StreamErrorCondition.PolicyViolation,
+                $"A stanza brought more than {MaxNewNamesPerStanza} element and attribute names never seen before.");
+        }
+        entry = new NameEntry { Local = local.ToArray(), Namespace = ns, Name = name };
         return ref entry;
     }
 
@@ -87,18 +97,4 @@ internal sealed class NameCache
 
     /// <summary>The namespace whose URI is the already decoded <paramref name="uri"/>.</summary>
     public static XNamespace GetNamespace(string uri) => uri.Length == 0 ? XNamespace.None : XNamespace.Get(uri);
-
-    private static string DecodeName(ReadOnlySpan<byte> local)
-    {
-        string name = Utf8Text.Decode(local);
-        try
-        {
-            XmlConvert.VerifyNCName(name);
-        }
-        catch (XmlException)
-        {
-            throw new MalformedXmlException($"'{name}' is not a valid XML name.");
-        }
-        return name;
-    }
 }

@@ -36,10 +36,15 @@ internal static class PeerNames
         "field", "label", "option", "instructions", "title", "ver", "hash", "ask", "subscription", "group",
     };
 
-    /// <summary>The name <paramref name="local"/> in <paramref name="ns"/>, counted the first time it is seen.</summary>
+    /// <summary>
+    /// The name <paramref name="local"/> in <paramref name="ns"/>, counted the first time it is seen (then
+    /// <paramref name="isNew"/> is true).
+    /// </summary>
     /// <exception cref="StreamViolationException">A new name, and <see cref="Capacity"/> are alive already.</exception>
-    public static XName Get(XNamespace ns, string local)
+    /// <exception cref="MalformedXmlException">The name is not an XML name.</exception>
+    public static XName Get(XNamespace ns, string local, out bool isNew)
     {
+        isNew = false;
         if ((ns == XNamespace.None || ns == XNamespace.Xml) && Vocabulary.Contains(local)) return ns.GetName(local);
         Known known = ByNamespace.GetValue(ns, static _ => new Known());
         lock (known)
@@ -52,7 +57,19 @@ internal static class PeerNames
                     throw new StreamViolationException(StreamErrorCondition.PolicyViolation,
                         $"The peer used more than {Capacity} distinct element and attribute names; a new one ('{local}') is refused to keep memory bounded.");
                 }
+                XName created;
+                try
+                {
+                    created = ns.GetName(local); // checks the XML Name production
+                }
+                catch (System.Xml.XmlException)
+                {
+                    Interlocked.Decrement(ref count);
+                    throw new MalformedXmlException($"'{local}' is not a valid XML name.");
+                }
                 known.Names.Add(local);
+                isNew = true;
+                return created;
             }
         }
         return ns.GetName(local);

@@ -64,6 +64,14 @@ public class EchoProcessTests : RouterFixture
     }
 
     [Test]
+    public async Task StartTlsForAnAcceptComponentExitsWithTwoNamingComponentTls(CancellationToken cancellationToken)
+    {
+        using EchoProcess echo = EchoProcess.Start([.. Args(), "--Component:Tls=Required"]);
+        Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
+        Assert.That(echo.Errors, Does.Contain("Component:Tls: Required needs STARTTLS").And.Contain("Use Direct"));
+    }
+
+    [Test]
     public async Task HelpListsEveryKeyWithItsDefaultAndDescriptionAndExitsZero(CancellationToken cancellationToken)
     {
         using EchoProcess echo = EchoProcess.Start(["--help", "--Component:Password=hunter2"]);

@@ -26,6 +26,22 @@ public class MechanismSelectionTests
     }
 
     [Test]
+    public void UnderTls13WithoutTlsUniqueAServerOfferingPlusGetsScramWithTheNFlag()
+    {
+        // Under TLS 1.3 the TLS layer gives no tls-unique (RFC 9266); ejabberd advertises no other type (no XEP-0440).
+        var tls13 = new Dictionary<string, byte[]> { ["tls-server-end-point"] = [2] };
+        ISaslMechanism chosen = SaslMechanismFactory.Choose(Ejabberd, Over(true, tls13), out _)!;
+        Assert.That(chosen.Name, Is.EqualTo("SCRAM-SHA-512"));
+        Assert.That(System.Text.Encoding.UTF8.GetString(chosen.InitialResponse()!), Does.StartWith("n,,"),
+            "'n': the server offered -PLUS, so 'y' would read as a downgrade");
+
+        SaslCredentials endPoint = Over(true, tls13) with { ServerBindingTypes = ["tls-server-end-point"] };
+        Assert.That(SaslMechanismFactory.Choose(Ejabberd, endPoint, out _)!.Name, Is.EqualTo("SCRAM-SHA-512-PLUS"), "tls-server-end-point where advertised");
+        Assert.That(System.Text.Encoding.UTF8.GetString(SaslMechanismFactory.Choose(["SCRAM-SHA-1"], Over(true, tls13), out _)!.InitialResponse()!),
+            Does.StartWith("y,,"), "'y': we could bind, the server offered no -PLUS");
+    }
+
+    [Test]
     public void PlainIsRefusedWithoutTlsUnlessAllowed()
     {
         Assert.That(SaslMechanismFactory.Choose(["PLAIN"], Over(false), out string reason), Is.Null);

@@ -6,8 +6,19 @@ using Microsoft.Extensions.Logging;
 namespace ComponentSdk.Tests.Support;
 
 /// <summary>A component that records what its handlers saw and can be told to misbehave.</summary>
-internal sealed class TestComponent(ConnectionOptions options, ILogger? logger = null) : Component(options, logger)
+internal sealed class TestComponent : Component
 {
+    public TestComponent(ConnectionOptions options, ILogger? logger = null)
+        : base(options, logger)
+    {
+    }
+
+    /// <summary>A component whose connections run on a loop of <paramref name="eventLoops"/> (to share one with another).</summary>
+    public TestComponent(ConnectionOptions options, DotNetty.Transport.Channels.IEventLoopGroup eventLoops)
+        : base(options, null, eventLoops)
+    {
+    }
+
     public ConcurrentQueue<XElement> Messages { get; } = new();
     public ConcurrentQueue<XElement> Iqs { get; } = new();
     public int ReadyCount;

@@ -66,6 +66,18 @@ public class HostileInputTests
     }
 
     [Test]
+    public void AStanzaInventingNamesByTheThousandIsRefused()
+    {
+        using var p = new XmlPipeline().Feed(Header + Flood("many", 60_000, perElement: 50));
+        Assert.That(p.Error, Is.InstanceOf<StreamViolationException>().With.Property("Condition").EqualTo(StreamErrorCondition.PolicyViolation));
+        Assert.That(p.Error!.Message, Does.Contain($"more than {NameCache.MaxNewNamesPerStanza} element and attribute names never seen before"));
+
+        // The same stanza shape with names it has seen is an ordinary, if large, stanza.
+        using var known = new XmlPipeline().Feed(Header + Flood("many", 20_000, perElement: 50));
+        Assert.That(known.Error, Is.Null);
+    }
+
+    [Test]
     public void AThousandFloodsLeaveTheProcessLessThanFiveMebibytesLarger()
     {
         PeerNames.Reset();

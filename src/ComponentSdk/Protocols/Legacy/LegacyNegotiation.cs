@@ -24,7 +24,7 @@ internal sealed class LegacyNegotiation(ConnectionContext connection) : StreamNe
 
     protected override void OnPreXmppStream(IChannelHandlerContext context, StreamHeader header)
     {
-        if (!Connection.TlsEstablished && Connection.Options.Tls == TlsPolicy.Required)
+        if (!Connection.TlsEstablished && Connection.Options.EffectiveTls == TlsPolicy.Required)
         {
             RequestTls(context); // a pre-XMPP stream has no features: ask blindly
             return;
