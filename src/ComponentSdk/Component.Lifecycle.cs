@@ -45,6 +45,7 @@ public partial class Component
         await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ThrowIfDisposed(); // disposal may have begun while this waited: it must not find a connection made after it
             if (host is not null) this.host = host;
             if (port is not null) this.port = port.Value;
             await DropAsync().ConfigureAwait(false);
@@ -249,9 +250,12 @@ public partial class Component
         if (error is not null)
         {
             // A failed negotiation is reported to the caller of ConnectAsync; only a ready connection is "lost".
-            if (wasReady) Log.ConnectionLost(logger, displayName, error.Message);
+            // A connection the application was closing (a shutdown, a connect to somewhere else) is not "lost", even
+            // if it ended with an error: reconnecting would undo what the application asked for.
+            bool closing = attempt.Connection.Context.LocalClose;
+            if (wasReady && !closing) Log.ConnectionLost(logger, displayName, error.Message);
             PostStatus(ConnectionStatus.SocketFail, error: error);
-            if (wasReady) StartReconnecting(error);
+            if (wasReady && !closing) StartReconnecting(error);
         }
     }
 

@@ -34,7 +34,7 @@ public partial class Component
                 }
                 return;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && !ConnectionFailures.IsPermanent(ex))
+            catch (Exception ex) when (ex is not (OperationCanceledException or ObjectDisposedException) && !ConnectionFailures.IsPermanent(ex))
             {
                 int limit = options.Reconnect.MaxAttempts;
                 if (limit > 0 && attempt >= limit)
@@ -85,8 +85,9 @@ public partial class Component
                 }
                 await ConnectWithRetryAsync(cancel.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            catch (Exception) when (cancel.IsCancellationRequested || Volatile.Read(ref disposed) != 0)
             {
+                // The application stopped it (disposed, or connected itself).
             }
             catch (Exception ex)
             {

@@ -63,6 +63,7 @@ public partial class Component
     {
         while (true)
         {
+            ThrowIfDisposed();
             Task room;
             lock (gate)
             {

@@ -186,9 +186,13 @@ public partial class Component : IAsyncDisposable
         {
             // The connection is closed below regardless.
         }
+        // A connect that was under way has finished (or failed) by now: whatever it made is closed here.
+        await lifecycle.WaitAsync().ConfigureAwait(false);
         Session? current;
         lock (gate) current = session;
         if (current?.Connection.Channel is { } channel) await channel.CloseAsync().ConfigureAwait(false);
+        lifecycle.Release();
+        queue.ReleaseWaiters(); // senders waiting for room find the component disposed
         dispatcher.Stop();
         // What was received runs to the end, for up to ShutdownTimeout; then Stopping asks the handlers still running
         // to give up. One that ignores it is left behind with a warning: disposal does not fail because of it.
@@ -201,8 +205,6 @@ public partial class Component : IAsyncDisposable
         await stopping.CancelAsync().ConfigureAwait(false);
         // The queue waits for a purge that will not come now: say so rather than drop it silently.
         if (queue.Count is > 0 and int unsent) Log.UnsentOnDispose(logger, displayName, unsent);
-        stopping.Dispose();
-        lifecycle.Dispose();
         GC.SuppressFinalize(this);
     }
 
