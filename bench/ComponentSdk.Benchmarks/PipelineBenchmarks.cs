@@ -34,7 +34,7 @@ public class PipelineBenchmarks
         var options = new ConnectionOptions
         {
             Host = "127.0.0.1", Port = 5347, Hostname = "echo.localhost", Password = "secret", RunHandlersOnEventLoop = true,
-            PingInterval = TimeSpan.Zero, KeepAliveInterval = TimeSpan.Zero,
+            Liveness = { PingInterval = TimeSpan.Zero, KeepAliveInterval = TimeSpan.Zero },
         };
         component = new EchoingComponent(options, channel.EventLoop);
         Task connected = component.ConnectOverAsync(channel);

@@ -33,9 +33,9 @@ internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers
         // A hosted component runs unattended: it comes back by itself, and what it sent is neither lost nor left
         // waiting in the queue, unless the configuration says otherwise.
         connection.Reconnect.Enabled ??= true;
-        connection.AcknowledgedDelivery ??= true;
-        connection.PurgeQueueOnReady ??= true;
-        connection.DuplicateWindow ??= 10_000;
+        connection.Delivery.Acknowledged ??= true;
+        connection.Delivery.PurgeQueueOnReady ??= true;
+        connection.Delivery.DuplicateWindow ??= 10_000;
         component = ActivatorUtilities.CreateInstance<TComponent>(services, connection);
         registry.Add(component);
         // A lost connection that reconnecting cannot bring back (a refused login, no attempts left) ends the process:

@@ -26,35 +26,47 @@ public static class OptionsHelp
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Each key can also come from the environment ({sectionName}__Key=Value, {sectionName}__Reconnect__MaxDelay=...),");
         text.AppendLine("from appsettings.json beside the program, or from user secrets in Development. Keys of the section:");
-        text.AppendLine();
-        var rows = new List<(string Key, string Default, string Description)>();
-        Collect(typeof(ConnectionOptions), new ConnectionOptions(), sectionName + ":", docs, rows);
-        int width = rows.Max(r => r.Key.Length) + 2;
-        int defaultWidth = Math.Min(24, rows.Max(r => r.Default.Length)) + 2;
-        foreach ((string key, string value, string description) in rows)
+        var defaults = new ConnectionOptions();
+        var sections = new List<(string Title, List<(string Key, string Default, string Description)> Rows)>
         {
-            text.Append("  ").Append(key.PadRight(width)).Append(value.PadRight(defaultWidth)).AppendLine(description);
+            ("", Collect(typeof(ConnectionOptions), defaults, sectionName + ":", docs)),
+            ("Login: logging in as a user or router user (Client, Legacy, Jabberd2)", Collect(typeof(LoginOptions), defaults.Login, sectionName + ":Login:", docs)),
+            ("Tls: when TLS is used, and which certificates are trusted", Collect(typeof(TlsOptions), defaults.Tls, sectionName + ":Tls:", docs)),
+            ("Delivery: the outgoing queue, acknowledged delivery, duplicates", Collect(typeof(DeliveryOptions), defaults.Delivery, sectionName + ":Delivery:", docs)),
+            ("Limits: bounds on memory and on what the server may send", Collect(typeof(LimitOptions), defaults.Limits, sectionName + ":Limits:", docs)),
+            ("Liveness: keepalives and pings", Collect(typeof(LivenessOptions), defaults.Liveness, sectionName + ":Liveness:", docs)),
+            ("Reconnect: after a lost connection", Collect(typeof(ReconnectOptions), defaults.Reconnect, sectionName + ":Reconnect:", docs)),
+            ("Jabberd2: the names a jabberd2 router component binds", Collect(typeof(Jabberd2Options), defaults.Jabberd2, sectionName + ":Jabberd2:", docs)),
+        };
+        var all = sections.SelectMany(s => s.Rows).ToList();
+        int width = all.Max(r => r.Key.Length) + 2;
+        int defaultWidth = Math.Min(24, all.Max(r => r.Default.Length)) + 2;
+        foreach ((string title, List<(string Key, string Default, string Description)> rows) in sections)
+        {
+            text.AppendLine();
+            if (title.Length > 0) text.AppendLine(title);
+            foreach ((string key, string value, string description) in rows)
+            {
+                text.Append("  ").Append(key.PadRight(width)).Append(value.PadRight(defaultWidth)).AppendLine(description);
+            }
         }
         return text.ToString();
     }
 
-    private static void Collect([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, object defaults,
-        string prefix, Dictionary<string, string> docs, List<(string, string, string)> rows)
+    /// <summary>The settable properties of one options class that are values (not groups, not code-only delegates).</summary>
+    private static List<(string Key, string Default, string Description)> Collect(
+        [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] Type type, object defaults, string prefix, Dictionary<string, string> docs)
     {
+        var rows = new List<(string, string, string)>();
         foreach (PropertyInfo property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             if (!property.CanWrite || property.SetMethod?.IsPublic != true) continue; // computed, not configuration
             if (property.PropertyType.IsSubclassOf(typeof(Delegate))) continue; // code only
-            object? value = property.GetValue(defaults);
-            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(property.PropertyType))
-            {
-                // The one nested section, named so that trimming and Native AOT keep its properties.
-                if (value is ReconnectOptions) Collect(typeof(ReconnectOptions), value, prefix + property.Name + ":", docs, rows);
-                continue;
-            }
+            if (property.PropertyType.IsClass && property.PropertyType != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(property.PropertyType)) continue; // a group, listed on its own
             string description = docs.GetValueOrDefault($"P:{type.FullName}.{property.Name}", "");
-            rows.Add((prefix + property.Name, Show(property, value), description));
+            rows.Add((prefix + property.Name, Show(property, property.GetValue(defaults)), description));
         }
+        return rows;
     }
 
     private static string Show(PropertyInfo property, object? value)
@@ -62,6 +74,7 @@ public static class OptionsHelp
         if (property.Name.Contains("Password", StringComparison.Ordinal)) return "(secret)";
         return value switch
         {
+            null when property.Name == nameof(TlsOptions.Mode) => "Required (Accept: none)",
             null => "-",
             string s when s.Length == 0 => "-",
             TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),

@@ -43,7 +43,7 @@ public partial class Component
             }
             releasing = true;
             if (delivery!.Count > 0) return; // the batch before is not confirmed yet
-            int last = options.MaxDeliveryAttempts - 1;
+            int last = options.Delivery.MaxAttempts - 1;
             List<XElement> batch = attempts >= last
                 ? queue.TakeFront(1, _ => true)
                 : queue.TakeFront(resendWindow, s => DeliveryTracker.Attempts(s) is > 0 and var a && a < last);
@@ -60,7 +60,7 @@ public partial class Component
         if (delivery is null || jid is null || delivery.SocketOnly || delivery.OutstandingBarrier is not null) return;
         bool probe = delivery.NeedsProbe;
         if (delivery.Count == 0 && !probe) return;
-        TimeSpan wait = options.DeliveryCheckInterval - Stopwatch.GetElapsedTime(lastBarrierTimestamp);
+        TimeSpan wait = options.Delivery.CheckInterval - Stopwatch.GetElapsedTime(lastBarrierTimestamp);
         if (!probe && !immediately && wait > TimeSpan.Zero && delivery.Count < DeferredBarrierLimit)
         {
             // Too soon after the last check: one check later covers this stanza and whatever follows it meanwhile.
@@ -72,7 +72,7 @@ public partial class Component
         lastBarrierTimestamp = Stopwatch.GetTimestamp();
         current.Connection.Pump.Enqueue(barrier);
         string id = barrier.Id()!;
-        TimeSpan timeout = probe ? options.DeliveryCheckTimeout : options.RequestTimeout;
+        TimeSpan timeout = probe ? options.Delivery.CheckTimeout : options.RequestTimeout;
         // One watch at a time, cancelled when its check returns: a timer left to expire per check would keep every one
         // of them (and what it captures) alive for the whole timeout, tens of MiB under load.
         barrierWatch?.Cancel();
@@ -157,8 +157,8 @@ public partial class Component
             return (unsent.FindAll(s => !IsBarrier(s)), []);
         }
         List<XElement> unconfirmed = delivery.TakeUnconfirmed(chargeExcept: new HashSet<XElement>(unsent, ReferenceEqualityComparer.Instance));
-        List<XElement> dropped = unconfirmed.FindAll(s => DeliveryTracker.Attempts(s) >= options.MaxDeliveryAttempts);
-        if (dropped.Count > 0) unconfirmed.RemoveAll(s => DeliveryTracker.Attempts(s) >= options.MaxDeliveryAttempts);
+        List<XElement> dropped = unconfirmed.FindAll(s => DeliveryTracker.Attempts(s) >= options.Delivery.MaxAttempts);
+        if (dropped.Count > 0) unconfirmed.RemoveAll(s => DeliveryTracker.Attempts(s) >= options.Delivery.MaxAttempts);
         return (unconfirmed, dropped);
     }
 

@@ -198,7 +198,7 @@ public partial class Component
     /// </summary>
     private string? LoginResource()
     {
-        if (options.ConnectionType != ConnectionType.Client || !string.IsNullOrEmpty(options.Resource)) return resource;
+        if (options.ConnectionType != ConnectionType.Client || !string.IsNullOrEmpty(options.Login.Resource)) return resource;
         lock (gate) return boundResource;
     }
 
@@ -212,7 +212,7 @@ public partial class Component
             boundResource = established.Jid.Resource;
             streamId = established.StreamId;
             delivery?.StartConnection();
-            if (options.PurgeQueueOnReady == true) ReleaseQueue(attempt);
+            if (options.Delivery.PurgeQueueOnReady == true) ReleaseQueue(attempt);
             RequestBarrier(attempt); // with acknowledged delivery, the probe: does this server route our checks back?
         }
         queue.ReleaseWaiters(); // senders waiting for room in a full queue can now go straight to the connection
@@ -234,7 +234,7 @@ public partial class Component
             (List<XElement> back, dropped) = TakeBack(attempt);
             foreach (XElement stanza in back) pending.MarkSent(stanza, null);
             queue.Requeue(back);
-            if (options.ResendPendingRequests) queue.Requeue(pending.TakeSentOn(attempt));
+            if (options.Delivery.ResendPendingRequests) queue.Requeue(pending.TakeSentOn(attempt));
             if (session == attempt)
             {
                 session = null;

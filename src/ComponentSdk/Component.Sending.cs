@@ -15,10 +15,10 @@ public partial class Component
     /// when the connection drops before they reach it, they go back to the queue in order.
     /// </summary>
     /// <exception cref="InvalidXmlCharacterException">The stanza contains a character XML 1.0 does not allow; nothing was sent.</exception>
-    /// <exception cref="OutgoingQueueFullException">Not ready, the queue holds <see cref="ConnectionOptions.MaxQueuedStanzas"/>
-    /// already, and <see cref="ConnectionOptions.QueueFullPolicy"/> is <see cref="QueueFullPolicy.Fail"/>.</exception>
+    /// <exception cref="OutgoingQueueFullException">Not ready, the queue holds <see cref="LimitOptions.MaxQueuedStanzas"/>
+    /// already, and <see cref="DeliveryOptions.QueueFullPolicy"/> is <see cref="QueueFullPolicy.Fail"/>.</exception>
     /// <remarks>
-    /// Returns at once in the common case. It waits (backpressure) while <see cref="ConnectionOptions.MaxOutboundBacklog"/>
+    /// Returns at once in the common case. It waits (backpressure) while <see cref="LimitOptions.MaxOutboundBacklog"/>
     /// stanzas wait for a slow network, or while the queue is full under <see cref="QueueFullPolicy.Wait"/>.
     /// </remarks>
     public ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default)
@@ -27,7 +27,7 @@ public partial class Component
         cancellationToken.ThrowIfCancellationRequested();
         ThrowIfDisposed();
         XmlCharacters.EnsureValid(stanza);
-        OutgoingSize.EnsureWithin(stanza, options.MaxOutgoingStanzaBytes);
+        OutgoingSize.EnsureWithin(stanza, options.Limits.MaxOutgoingStanzaBytes);
         return TrySend(stanza) ? ValueTask.CompletedTask : SendSlowAsync(stanza, cancellationToken);
     }
 
@@ -39,14 +39,14 @@ public partial class Component
         {
             if (ready && session is { } current && !releasing)
             {
-                if (Unconfirmed(current) >= options.MaxOutboundBacklog) return false;
+                if (Unconfirmed(current) >= options.Limits.MaxOutboundBacklog) return false;
                 HandOver(current, stanza);
                 RequestBarrier(current);
                 return true;
             }
             if (!queue.TryEnqueue(stanza))
             {
-                if (options.QueueFullPolicy == QueueFullPolicy.Wait) return false;
+                if (options.Delivery.QueueFullPolicy == QueueFullPolicy.Wait) return false;
                 throw new OutgoingQueueFullException(queue.Capacity);
             }
             // Ready, but behind stanzas being sent again one batch at a time: it keeps its place in line.
@@ -68,7 +68,7 @@ public partial class Component
             lock (gate)
             {
                 if (!ready || session is not { } current || releasing) room = queue.WaitForRoomAsync(cancellationToken);
-                else if (delivery is { SocketOnly: false }) room = delivery.WaitForRoomAsync(options.MaxOutboundBacklog, cancellationToken);
+                else if (delivery is { SocketOnly: false }) room = delivery.WaitForRoomAsync(options.Limits.MaxOutboundBacklog, cancellationToken);
                 else room = current.Connection.Pump.WaitForRoomAsync(cancellationToken).AsTask();
             }
             await room.ConfigureAwait(false);
@@ -144,7 +144,7 @@ public partial class Component
     /// <summary>
     /// Sends the outgoing queue in order (PCJ's <c>purge_queue</c>) and returns how many stanzas were handed to the
     /// connection. When the connection is not ready they stay queued, in order. Stanzas that a lost connection left
-    /// unconfirmed go first, a few at a time (see <see cref="ConnectionOptions.MaxDeliveryAttempts"/>), and the rest
+    /// unconfirmed go first, a few at a time (see <see cref="DeliveryOptions.MaxAttempts"/>), and the rest
     /// follows them.
     /// </summary>
     public Task<int> PurgeQueueAsync(CancellationToken cancellationToken = default)

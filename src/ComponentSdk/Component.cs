@@ -21,11 +21,11 @@ namespace ComponentSdk;
 /// pool: never on the network thread, so a handler may block or await without stalling the connection. With
 /// <see cref="ConnectionOptions.RunHandlersOnEventLoop"/> they run on the network thread instead, which saves two
 /// thread switches per stanza, for handlers that never block. Either way, while the application is more than
-/// <see cref="ConnectionOptions.MaxInboundBacklog"/> stanzas behind, the connection stops reading from the socket.
+/// <see cref="LimitOptions.MaxInboundBacklog"/> stanzas behind, the connection stops reading from the socket.
 /// </para>
 /// <para>
 /// <see cref="SendAsync"/> never loses what it accepted: while the connection is not ready stanzas go to the
-/// outgoing queue, in order, until <see cref="PurgeQueueAsync"/> (or <see cref="ConnectionOptions.PurgeQueueOnReady"/>).
+/// outgoing queue, in order, until <see cref="PurgeQueueAsync"/> (or <see cref="DeliveryOptions.PurgeQueueOnReady"/>).
 /// </para>
 /// </remarks>
 public partial class Component : IAsyncDisposable
@@ -69,11 +69,11 @@ public partial class Component : IAsyncDisposable
         eventLoop = (eventLoops ?? EventLoops.Shared).GetNext(); // every connection of this component runs on it
         host = options.Host;
         port = options.Port;
-        resource = string.IsNullOrEmpty(options.Resource) ? Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) : options.Resource;
-        queue = new OutgoingQueue(options.MaxQueuedStanzas);
-        if (options.AcknowledgedDelivery == true) delivery = new DeliveryTracker();
-        if (options.DuplicateWindow is > 0 and int window) duplicates = new DuplicateFilter(window);
-        dispatcher = new Dispatcher(ProcessAsync, options.MaxInboundBacklog, UpdateReading, options.RunHandlersOnEventLoop ? eventLoop : null);
+        resource = string.IsNullOrEmpty(options.Login.Resource) ? Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) : options.Login.Resource;
+        queue = new OutgoingQueue(options.Limits.MaxQueuedStanzas);
+        if (options.Delivery.Acknowledged == true) delivery = new DeliveryTracker();
+        if (options.Delivery.DuplicateWindow is > 0 and int window) duplicates = new DuplicateFilter(window);
+        dispatcher = new Dispatcher(ProcessAsync, options.Limits.MaxInboundBacklog, UpdateReading, options.RunHandlersOnEventLoop ? eventLoop : null);
         RegisterBuiltInResponders();
         telemetryTag = ComponentTelemetry.Tag(displayName);
         ComponentTelemetry.Register(this, displayName);
@@ -117,7 +117,7 @@ public partial class Component : IAsyncDisposable
     public IReadOnlyCollection<string> PendingRequests => pending.Ids;
 
     /// <summary>
-    /// With <see cref="ConnectionOptions.AcknowledgedDelivery"/>: the stanzas handed to the connection that the server
+    /// With <see cref="DeliveryOptions.Acknowledged"/>: the stanzas handed to the connection that the server
     /// has not yet confirmed (they go back to the outgoing queue if the connection drops). Otherwise 0.
     /// </summary>
     public int UnconfirmedCount
@@ -125,13 +125,13 @@ public partial class Component : IAsyncDisposable
         get { lock (gate) return delivery?.Count ?? 0; }
     }
 
-    /// <summary>Stanzas accepted while ready that wait to be written (bounded by <see cref="ConnectionOptions.MaxOutboundBacklog"/>).</summary>
+    /// <summary>Stanzas accepted while ready that wait to be written (bounded by <see cref="LimitOptions.MaxOutboundBacklog"/>).</summary>
     internal int OutboundBacklog
     {
         get { lock (gate) return session?.Connection.Pump.Count ?? 0; }
     }
 
-    /// <summary>Received stanzas waiting for the handlers (reading pauses above <see cref="ConnectionOptions.MaxInboundBacklog"/>).</summary>
+    /// <summary>Received stanzas waiting for the handlers (reading pauses above <see cref="LimitOptions.MaxInboundBacklog"/>).</summary>
     internal int InboundBacklog => dispatcher.Depth;
 
     internal int QueuedCount => queue.Count;

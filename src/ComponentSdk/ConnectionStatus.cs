@@ -81,7 +81,7 @@ public enum ConnectionStatus
     /// </summary>
     DeliveryChecksUnanswered,
     /// <summary>
-    /// A stanza was given up on: <see cref="ConnectionOptions.MaxDeliveryAttempts"/> connections ended before the
+    /// A stanza was given up on: <see cref="DeliveryOptions.MaxAttempts"/> connections ended before the
     /// server confirmed it. The stanza is the one dropped; the error, a <see cref="StanzaDroppedException"/>, says why.
     /// </summary>
     StanzaDropped,

@@ -7,6 +7,6 @@ public sealed class OutgoingQueueFullException : XmppException
     public OutgoingQueueFullException(int capacity)
         : base($"The outgoing queue is full ({capacity} stanzas) while the connection is not ready; the stanza was not accepted.") => Capacity = capacity;
 
-    /// <summary>The queue's capacity (<see cref="ConnectionOptions.MaxQueuedStanzas"/>).</summary>
+    /// <summary>The queue's capacity (<see cref="LimitOptions.MaxQueuedStanzas"/>).</summary>
     public int Capacity { get; }
 }

@@ -4,7 +4,7 @@ using ComponentSdk.Xml;
 namespace ComponentSdk;
 
 /// <summary>
-/// A stanza accepted for sending was given up on: with acknowledged delivery, <see cref="ConnectionOptions.MaxDeliveryAttempts"/>
+/// A stanza accepted for sending was given up on: with acknowledged delivery, <see cref="DeliveryOptions.MaxAttempts"/>
 /// connections it was written to ended before the server confirmed it, typically because the server refuses it (a
 /// stanza over the server's size limit ends the stream with <c>policy-violation</c>). Raised with
 /// <see cref="ConnectionStatus.StanzaDropped"/>, and thrown to a <see cref="Component.RequestAsync"/> waiting for it.

@@ -1,7 +1,7 @@
 namespace ComponentSdk;
 
 /// <summary>
-/// <c>SendAsync</c> refused a stanza larger than <see cref="ConnectionOptions.MaxOutgoingStanzaBytes"/>: servers end
+/// <c>SendAsync</c> refused a stanza larger than <see cref="LimitOptions.MaxOutgoingStanzaBytes"/>: servers end
 /// the stream of a peer that sends one over their limit, so it would never arrive. Nothing was sent.
 /// </summary>
 public sealed class StanzaTooLargeToSendException : XmppException

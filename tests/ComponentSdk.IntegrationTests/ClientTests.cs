@@ -23,9 +23,9 @@ public class ClientTests
     public async Task AliceLogsInWithEveryMechanismTheServerOffers(string server, string mechanism, CancellationToken cancellationToken)
     {
         ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
-        options.SaslMechanisms = [mechanism];
+        options.Login.SaslMechanisms = [mechanism];
         // ejabberd's -PLUS variants bind with tls-unique, which exists only under TLS 1.2 (RFC 9266).
-        if (mechanism.EndsWith("-PLUS", StringComparison.Ordinal)) options.TlsProtocols = System.Security.Authentication.SslProtocols.Tls12;
+        if (mechanism.EndsWith("-PLUS", StringComparison.Ordinal)) options.Tls.Protocols = System.Security.Authentication.SslProtocols.Tls12;
         await using var alice = new Component(options);
         var chosen = new List<string?>();
         alice.StatusChanged += (_, e) => { if (e.Status == ConnectionStatus.AuthNegotiate) chosen.Add(e.Detail); };
@@ -75,7 +75,7 @@ public class ClientTests
         string taken = alice.Jid!.Resource!;
 
         ConnectionOptions other = Servers.Get(server).Client("alice", "alicepw");
-        other.Resource = taken;
+        other.Login.Resource = taken;
         await using var intruder = new Component(other);
         await intruder.ConnectAsync(cancellationToken);
         Assert.That(intruder.Jid!.Resource, Is.EqualTo(taken), "the server gave the resource to the new login");
@@ -93,7 +93,7 @@ public class ClientTests
     public async Task AResourceTheServerCannotPrepareIsReplacedByOneItPicks(string server, int bindRequests, CancellationToken cancellationToken)
     {
         ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
-        options.Resource = "bad\u007Fresource"; // XML carries DEL, resourceprep refuses it
+        options.Login.Resource = "bad\u007Fresource"; // XML carries DEL, resourceprep refuses it
         await using var alice = new Component(options);
         var binds = 0;
         alice.RaiseElementEvents = true;
@@ -121,7 +121,7 @@ public class ClientTests
         XmppServer xmpp = Servers.Get(server);
         await using var bob = new EchoBot(xmpp.Client("bob", "bobpw"), echo: false);
         ConnectionOptions options = xmpp.Client("alice", "alicepw", type);
-        options.AcknowledgedDelivery = true;
+        options.Delivery.Acknowledged = true;
         await using var alice = new EchoBot(options, echo: false);
         await bob.ConnectAsync(cancellationToken);
         await alice.ConnectAsync(cancellationToken);
@@ -195,14 +195,14 @@ public class ClientTests
     public async Task TheSelfSignedCertificateIsRefusedUnlessTrustedExplicitly(string server, CancellationToken cancellationToken)
     {
         ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
-        options.TrustedCertificatePath = null;
+        options.Tls.TrustedCertificatePath = null;
         await using (var refused = new Component(options))
         {
             var error = await Assert.ThrowsAsync<TlsNegotiationException>(() => refused.ConnectAsync(cancellationToken));
             Assert.That(error!.Message, Does.Contain("certificate was refused"));
         }
 
-        options.AllowUntrustedCertificates = true;
+        options.Tls.AllowUntrustedCertificates = true;
         await using var accepted = new Component(options);
         await accepted.ConnectAsync(cancellationToken);
         Assert.That(accepted.IsReady, Is.True);
@@ -217,7 +217,7 @@ public class ClientTests
         var events = new System.Collections.Concurrent.ConcurrentQueue<string>();
         ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw");
         options.Debug = true;
-        options.SaslMechanisms = ["PLAIN"];
+        options.Login.SaslMechanisms = ["PLAIN"];
         await using (var alice = new Component(options, logger))
         {
             alice.RaiseElementEvents = true;
@@ -225,7 +225,7 @@ public class ClientTests
             await alice.ConnectAsync(cancellationToken);
         }
         options.ConnectionType = ConnectionType.Legacy;
-        options.PlainText = true;
+        options.Login.PlainText = true;
         await using (var legacy = new Component(options, logger))
         {
             legacy.RaiseElementEvents = true;
@@ -253,7 +253,7 @@ public class ClientTests
     {
         ConnectionOptions options = Servers.Prosody.Client("alice", "alicepw");
         options.Port = Servers.ProsodyDirectTlsPort;
-        options.Tls = TlsPolicy.Direct;
+        options.Tls.Mode = TlsPolicy.Direct;
         await using var alice = new Component(options);
         var statuses = new List<ConnectionStatus>();
         alice.StatusChanged += (_, e) => statuses.Add(e.Status);
@@ -268,9 +268,9 @@ public class ClientTests
     public async Task AnApplicationCallbackDecidesAboutTheCertificate(CancellationToken cancellationToken)
     {
         ConnectionOptions options = Servers.Ejabberd.Client("alice", "alicepw");
-        options.TrustedCertificatePath = null;
+        options.Tls.TrustedCertificatePath = null;
         string? seen = null;
-        options.CertificateValidation = (certificate, _, errors) =>
+        options.Tls.CertificateValidation = (certificate, _, errors) =>
         {
             seen = certificate.Subject;
             return errors == System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors; // self-signed, right name
@@ -279,7 +279,7 @@ public class ClientTests
         await alice.ConnectAsync(cancellationToken);
         Assert.That(seen, Is.EqualTo("CN=localhost"));
 
-        options.CertificateValidation = (_, _, _) => false;
+        options.Tls.CertificateValidation = (_, _, _) => false;
         await using var refused = new Component(options);
         var error = await Assert.ThrowsAsync<TlsNegotiationException>(() => refused.ConnectAsync(cancellationToken));
         Assert.That(error!.Message, Does.Contain("the application's certificate check refused it"));
@@ -300,7 +300,7 @@ public class ClientTests
     public async Task LegacyLoginWithDigestOrPlaintext(string server, bool plainText, string version, CancellationToken cancellationToken)
     {
         ConnectionOptions options = Servers.Get(server).Client("alice", "alicepw", ConnectionType.Legacy);
-        options.PlainText = plainText;
+        options.Login.PlainText = plainText;
         options.Version = version;
         var digestSent = false;
         await using var alice = new Component(options);

@@ -17,9 +17,9 @@ public class DeadLetterTests
         try
         {
             ConnectionOptions options = server.Component("echo.localhost", "secret");
-            options.AcknowledgedDelivery = true; // the hosted defaults
-            options.DuplicateWindow = 10_000;
-            options.PurgeQueueOnReady = true;
+            options.Delivery.Acknowledged = true; // the hosted defaults
+            options.Delivery.DuplicateWindow = 10_000;
+            options.Delivery.PurgeQueueOnReady = true;
             options.Reconnect.Enabled = true;
             options.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(100);
             options.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(300);

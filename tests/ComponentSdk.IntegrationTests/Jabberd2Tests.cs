@@ -36,7 +36,7 @@ public class Jabberd2Tests
     public async Task AcknowledgedDeliveryIsConfirmedThroughTheRouter(CancellationToken cancellationToken)
     {
         ConnectionOptions options = Jabberd2.RouterComponent("echo.localhost");
-        options.AcknowledgedDelivery = true;
+        options.Delivery.Acknowledged = true;
         await using var component = new Component(options);
         await using var alice = new EchoBot(Jabberd2.Client("alice", "alicepw"), echo: false);
         await alice.ConnectAsync(cancellationToken);

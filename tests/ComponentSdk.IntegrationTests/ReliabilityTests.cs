@@ -21,8 +21,8 @@ public class ReliabilityTests(string serverName)
     {
         ConnectionOptions options = Server.Component(domain, secret);
         if (proxy is not null) options.Port = proxy.Port;
-        options.AcknowledgedDelivery = true;
-        options.PurgeQueueOnReady = true;
+        options.Delivery.Acknowledged = true;
+        options.Delivery.PurgeQueueOnReady = true;
         options.Reconnect.Enabled = true;
         options.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(50);
         options.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(300);
@@ -33,7 +33,7 @@ public class ReliabilityTests(string serverName)
     public async Task AnIdAClientReusesInANewSessionIsNotTakenForARepeat(CancellationToken cancellationToken)
     {
         ConnectionOptions echoOptions = Reliable("echo.localhost", "secret");
-        echoOptions.DuplicateWindow = 10_000;
+        echoOptions.Delivery.DuplicateWindow = 10_000;
         await using var echo = new Peer(echoOptions, echo: true);
         await echo.ConnectAsync(cancellationToken);
 
@@ -41,7 +41,7 @@ public class ReliabilityTests(string serverName)
         for (int session = 1; session <= 2; session++)
         {
             ConnectionOptions bobOptions = Server.Client("bob", "bobpw");
-            bobOptions.Resource = "dupprobe";
+            bobOptions.Login.Resource = "dupprobe";
             await using var bob = new EchoBot(bobOptions, echo: false);
             await bob.ConnectAsync(cancellationToken);
             await bob.SendAsync(new XElement("message", new XAttribute("to", "bot@echo.localhost"), new XAttribute("type", "chat"),
@@ -73,7 +73,7 @@ public class ReliabilityTests(string serverName)
         const int Count = 4000;
         await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(Server.Host, Server.ComponentPort);
         ConnectionOptions receiving = Server.Component("echo2.localhost", "secret2");
-        receiving.DuplicateWindow = 10_000;
+        receiving.Delivery.DuplicateWindow = 10_000;
         await using var receiver = new Peer(receiving);
         await using var sender = new Peer(Reliable("echo.localhost", "secret", proxy));
         int readies = 0;
@@ -109,9 +109,9 @@ public class ReliabilityTests(string serverName)
     {
         await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(Server.Host, Server.ComponentPort);
         ConnectionOptions options = Reliable("echo.localhost", "secret", proxy);
-        options.PingInterval = TimeSpan.FromMilliseconds(500);
-        options.PingTimeout = TimeSpan.FromMilliseconds(500);
-        options.KeepAliveInterval = TimeSpan.Zero;
+        options.Liveness.PingInterval = TimeSpan.FromMilliseconds(500);
+        options.Liveness.PingTimeout = TimeSpan.FromMilliseconds(500);
+        options.Liveness.KeepAliveInterval = TimeSpan.Zero;
         await using var component = new Peer(options);
         var lost = new TaskCompletionSource<ConnectionStatusEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         component.StatusChanged += (_, e) => { if (e.Status == ConnectionStatus.SocketFail) lost.TrySetResult(e); };

@@ -23,9 +23,9 @@ public class ServerRestartTests
         try
         {
             ConnectionOptions options = server.Component("echo.localhost", "secret");
-            options.AcknowledgedDelivery = true;
-            options.DuplicateWindow = 10_000;
-            options.PurgeQueueOnReady = true;
+            options.Delivery.Acknowledged = true;
+            options.Delivery.DuplicateWindow = 10_000;
+            options.Delivery.PurgeQueueOnReady = true;
             options.Reconnect.Enabled = true;
             options.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(100);
             options.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(500);

@@ -15,9 +15,9 @@ public class TlsTests
         try
         {
             ConnectionOptions options = server.Component("echo.localhost", "secret");
-            options.Tls = TlsPolicy.Direct;
-            options.TrustedCertificatePath = server.Certificate;
-            options.TlsServerName = "localhost";
+            options.Tls.Mode = TlsPolicy.Direct;
+            options.Tls.TrustedCertificatePath = server.Certificate;
+            options.Tls.ServerName = "localhost";
             await using var echo = new Peer(options, echo: true);
             var statuses = new List<ConnectionStatusEventArgs>();
             echo.StatusChanged += (_, e) => { lock (statuses) statuses.Add(e); };
@@ -33,8 +33,8 @@ public class TlsTests
 
             // Without trusting the self-signed certificate the connection is refused before the secret is used.
             ConnectionOptions untrusting = server.Component("echo2.localhost", "secret2");
-            untrusting.Tls = TlsPolicy.Direct;
-            untrusting.TlsServerName = "localhost";
+            untrusting.Tls.Mode = TlsPolicy.Direct;
+            untrusting.Tls.ServerName = "localhost";
             await using var refused = new Component(untrusting);
             var error = await Assert.ThrowsAsync<TlsNegotiationException>(() => refused.ConnectAsync(cancellationToken));
             Assert.That(error!.Message, Does.Contain("certificate was refused"));
@@ -58,13 +58,13 @@ public class TlsTests
         Assert.That(mechanism13, Is.EqualTo("SCRAM-SHA-512"), "no -PLUS under TLS 1.3, and the login works with the 'n' flag");
 
         ConnectionOptions plusOnly = Servers.Ejabberd.Client("alice", "alicepw");
-        plusOnly.SaslMechanisms = ["SCRAM-SHA-512-PLUS"];
+        plusOnly.Login.SaslMechanisms = ["SCRAM-SHA-512-PLUS"];
         await using var refused = new Component(plusOnly);
         var error = await Assert.ThrowsAsync<XmppAuthenticationException>(() => refused.ConnectAsync(cancellationToken));
         Assert.That(error!.Message, Does.Contain("no channel binding type in common"));
 
         ConnectionOptions tls12 = Servers.Ejabberd.Client("alice", "alicepw");
-        tls12.TlsProtocols = System.Security.Authentication.SslProtocols.Tls12;
+        tls12.Tls.Protocols = System.Security.Authentication.SslProtocols.Tls12;
         await using var older = new Component(tls12);
         string? mechanism12 = null;
         older.StatusChanged += (_, e) => { if (e.Status == ConnectionStatus.AuthNegotiate) mechanism12 = e.Detail; };

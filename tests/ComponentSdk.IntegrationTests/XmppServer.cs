@@ -35,15 +35,15 @@ public sealed class XmppServer
     /// <summary>Options for a jabberd2 router component binding <paramref name="names"/>, trusting the router's certificate.</summary>
     public ConnectionOptions RouterComponent(string names, string user = "component", string password = "secret", string? bindOption = null) => new()
     {
-        Host = Host, Port = ComponentPort, Hostname = Domain, Username = user, Password = password, ConnectionType = ConnectionType.Jabberd2,
-        BindDomain = names, BindOption = bindOption, TrustedCertificatePath = Certificate,
+        Host = Host, Port = ComponentPort, Hostname = Domain, Login = { Username = user }, Password = password, ConnectionType = ConnectionType.Jabberd2,
+        Jabberd2 = { BindDomain = names, BindOption = bindOption }, Tls = { TrustedCertificatePath = Certificate },
     };
 
     /// <summary>Options for a client login as <paramref name="user"/>, trusting this server's certificate.</summary>
     public ConnectionOptions Client(string user, string password, ConnectionType type = ConnectionType.Client) => new()
     {
-        Host = Host, Port = ClientPort, Hostname = Domain, Username = user, Password = password, ConnectionType = type,
-        TrustedCertificatePath = Certificate,
+        Host = Host, Port = ClientPort, Hostname = Domain, Login = { Username = user }, Password = password, ConnectionType = type,
+        Tls = { TrustedCertificatePath = Certificate },
     };
 
     public override string ToString() => Name;

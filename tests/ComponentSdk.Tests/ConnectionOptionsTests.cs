@@ -14,8 +14,8 @@ public class ConnectionOptionsTests
         // metrics must not.
         var options = new ConnectionOptions
         {
-            Hostname = type == ConnectionType.Accept ? "echo.localhost" : "localhost", Username = "alice",
-            ConnectionType = type, BindDomain = bindDomain, Alias = alias,
+            Hostname = type == ConnectionType.Accept ? "echo.localhost" : "localhost", Login = { Username = "alice" },
+            ConnectionType = type, Jabberd2 = { BindDomain = bindDomain }, Alias = alias,
         };
         Assert.That(options.DisplayName, Is.EqualTo(expected));
     }
@@ -24,8 +24,8 @@ public class ConnectionOptionsTests
     [TestCase(TlsPolicy.Optional)]
     public void StartTlsForAnAcceptComponentIsRefusedNamingTheKey(TlsPolicy tls)
     {
-        var options = new ConnectionOptions { Host = "127.0.0.1", Port = 5347, Hostname = "echo.localhost", Password = "s", Tls = tls };
-        Assert.That(options.GetFailures(), Has.One.StartsWith($"Tls: {tls} needs STARTTLS, which XEP-0114 (ConnectionType Accept) does not have"));
+        var options = new ConnectionOptions { Host = "127.0.0.1", Port = 5347, Hostname = "echo.localhost", Password = "s", Tls = { Mode = tls } };
+        Assert.That(options.GetFailures(), Has.One.StartsWith($"Tls:Mode {tls} needs STARTTLS, which XEP-0114 (ConnectionType Accept) does not have"));
         Assert.Throws<InvalidConnectionOptionsException>(() => options.Validate());
     }
 
@@ -35,10 +35,10 @@ public class ConnectionOptionsTests
     [TestCase(ConnectionType.Jabberd2, TlsPolicy.Required)]
     public void TheTlsDefaultDependsOnTheConnectionType(ConnectionType type, TlsPolicy expected)
     {
-        var options = new ConnectionOptions { Host = "127.0.0.1", Port = 5347, Hostname = "localhost", Username = "u", Password = "s", ConnectionType = type };
-        Assert.That(options.EffectiveTls, Is.EqualTo(expected));
+        var options = new ConnectionOptions { Host = "127.0.0.1", Port = 5347, Hostname = "localhost", Login = { Username = "u" }, Password = "s", ConnectionType = type };
+        Assert.That(options.TlsMode(), Is.EqualTo(expected));
         Assert.That(options.GetFailures(), Is.Empty);
-        options.Tls = TlsPolicy.Direct;
+        options.Tls.Mode = TlsPolicy.Direct;
         Assert.That(options.GetFailures(), Is.Empty, "direct TLS is possible for every type");
     }
 }

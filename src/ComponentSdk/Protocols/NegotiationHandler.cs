@@ -28,7 +28,7 @@ internal abstract class NegotiationHandler(ConnectionContext connection) : Chann
         timeout = context.Executor.Schedule(() => Fail(context, new NegotiationTimeoutException(Connection.Options.NegotiationTimeout, Step), null),
             Connection.Options.NegotiationTimeout);
         Connection.Status(ConnectionStatus.Connected, detail: context.Channel.RemoteAddress?.ToString());
-        if (Connection.Options.EffectiveTls == TlsPolicy.Direct) Step = "the TLS handshake"; // the header goes out once TLS is up
+        if (Connection.Options.TlsMode() == TlsPolicy.Direct) Step = "the TLS handshake"; // the header goes out once TLS is up
         else Start(context);
         context.FireChannelActive();
     }

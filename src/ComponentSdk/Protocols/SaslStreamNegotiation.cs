@@ -23,11 +23,11 @@ internal abstract class SaslStreamNegotiation(ConnectionContext connection) : St
     protected SaslCredentials Credentials(IReadOnlyDictionary<string, byte[]>? bindings = null, IReadOnlyCollection<string>? serverBindingTypes = null)
     {
         ConnectionOptions options = Connection.Options;
-        return new SaslCredentials(options.Username!, options.Password!, options.Hostname)
+        return new SaslCredentials(options.Login.Username!, options.Password!, options.Hostname)
         {
-            Preference = options.SaslMechanisms?.ToList(),
+            Preference = options.Login.SaslMechanisms?.ToList(),
             TlsActive = Connection.TlsEstablished,
-            AllowPlaintextWithoutTls = options.AllowPlaintextWithoutTls,
+            AllowPlaintextWithoutTls = options.Login.AllowPlaintextWithoutTls,
             Bindings = bindings ?? new Dictionary<string, byte[]>(),
             ServerBindingTypes = serverBindingTypes,
         };

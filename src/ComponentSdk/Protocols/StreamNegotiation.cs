@@ -82,7 +82,7 @@ internal abstract class StreamNegotiation(ConnectionContext connection) : Negoti
     {
         if (!Connection.TlsEstablished)
         {
-            TlsPolicy policy = Connection.Options.EffectiveTls;
+            TlsPolicy policy = Connection.Options.TlsMode();
             if (features.StartTls && policy is TlsPolicy.Required or TlsPolicy.Optional)
             {
                 RequestTls(context);

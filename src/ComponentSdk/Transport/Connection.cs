@@ -79,13 +79,13 @@ internal sealed class Connection
 
     private void Build(IChannelPipeline pipeline, IChannelHandler negotiation)
     {
-        if (Context.Options.EffectiveTls == TlsPolicy.Direct) pipeline.AddLast(PipelineNames.Tls, TlsHandlers.CreateClient(Context));
+        if (Context.Options.TlsMode() == TlsPolicy.Direct) pipeline.AddLast(PipelineNames.Tls, TlsHandlers.CreateClient(Context));
         pipeline.AddLast(PipelineNames.Bytes, new ByteMeter(Context));
         pipeline.AddLast(PipelineNames.Framer, new StanzaFramer(Context.Limits));
         pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec(Context.Limits));
         ConnectionOptions options = Context.Options;
-        if (options.PingInterval > TimeSpan.Zero || options.KeepAliveInterval > TimeSpan.Zero)
-            pipeline.AddLast(PipelineNames.Idle, new IdleStateHandler(options.PingInterval, options.KeepAliveInterval, TimeSpan.Zero));
+        if (options.Liveness.PingInterval > TimeSpan.Zero || options.Liveness.KeepAliveInterval > TimeSpan.Zero)
+            pipeline.AddLast(PipelineNames.Idle, new IdleStateHandler(options.Liveness.PingInterval, options.Liveness.KeepAliveInterval, TimeSpan.Zero));
         if (Context.Options.Debug || Context.Logger.IsEnabled(LogLevel.Trace)) pipeline.AddLast(PipelineNames.Trace, new XmlTraceHandler(Context));
         pipeline.AddLast(PipelineNames.Events, new StreamEventsHandler(Context));
         pipeline.AddLast(PipelineNames.Negotiation, negotiation);

@@ -19,7 +19,7 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
     /// <summary>The resource this login asks for; null lets the server pick one (clients only).</summary>
     public string? Resource { get; } = resource;
 
-    public XmlLimits Limits => new() { MaxStanzaBytes = Options.MaxStanzaBytes, MaxDepth = Options.MaxDepth, MaxAttributes = Options.MaxAttributes };
+    public XmlLimits Limits => Options.Limits.Xml;
 
     /// <summary>Called on the event loop when the channel becomes writable again (or not).</summary>
     public Action? WritabilityChanged { get; set; }
@@ -65,8 +65,8 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
     public StreamHeader OutgoingHeader() => new()
     {
         To = Options.Hostname,
-        Version = Options.EffectiveVersion,
-        DefaultNamespace = Options.EffectiveXmlns,
-        StreamNamespace = Options.EffectiveStreamXmlns,
+        Version = Options.StreamVersion(),
+        DefaultNamespace = Options.StreamNamespace(),
+        StreamNamespace = Options.StreamPrefixNamespace(),
     };
 }

@@ -9,9 +9,9 @@ namespace ComponentSdk.Transport;
 
 /// <summary>
 /// Keeps a ready connection honest, on DotNetty's idle events: a single space when we have written nothing for
-/// <see cref="ConnectionOptions.KeepAliveInterval"/>, and a XEP-0199 ping when nothing arrived for
-/// <see cref="ConnectionOptions.PingInterval"/>. If nothing at all arrives within
-/// <see cref="ConnectionOptions.PingTimeout"/> after a ping, the peer is silent (dead, or a stalled network) and the
+/// <see cref="LivenessOptions.KeepAliveInterval"/>, and a XEP-0199 ping when nothing arrived for
+/// <see cref="LivenessOptions.PingInterval"/>. If nothing at all arrives within
+/// <see cref="LivenessOptions.PingTimeout"/> after a ping, the peer is silent (dead, or a stalled network) and the
 /// connection is closed with a <see cref="ConnectionLostException"/>, so that reconnection can take over.
 /// </summary>
 internal sealed class LivenessHandler(ConnectionContext connection) : ChannelHandlerAdapter
@@ -75,7 +75,7 @@ internal sealed class LivenessHandler(ConnectionContext connection) : ChannelHan
         if (from is not null) ping.SetAttributeValue("from", from);
         // From the tail, so that the whole outbound path (a jabberd2 route envelope included) applies.
         context.Channel.WriteAndFlushAsync(ping);
-        TimeSpan timeout = connection.Options.PingTimeout;
+        TimeSpan timeout = connection.Options.Liveness.PingTimeout;
         deadline = context.Executor.Schedule(() =>
         {
             connection.SetCloseReason(new ConnectionLostException(

@@ -38,7 +38,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 208, Level = LogLevel.Error, Message = "{Connection} stopped reconnecting: {Reason}")]
     public static partial void ReconnectStopped(ILogger logger, string connection, string reason);
 
-    [LoggerMessage(EventId = 209, Level = LogLevel.Warning, Message = "{Connection} {Reason}: the server does not route stanzas a component addresses to itself. Delivery on this connection is confirmed at the socket only (stanzas written before a loss are not sent again). To keep acknowledged delivery, let the server route them; to skip the check, set Component:AcknowledgedDelivery=false; to wait longer for it, raise Component:DeliveryCheckTimeout.")]
+    [LoggerMessage(EventId = 209, Level = LogLevel.Warning, Message = "{Connection} {Reason}: the server does not route stanzas a component addresses to itself. Delivery on this connection is confirmed at the socket only (stanzas written before a loss are not sent again). To keep acknowledged delivery, let the server route them; to skip the check, set Component:Delivery:Acknowledged=false; to wait longer for it, raise Component:Delivery:CheckTimeout.")]
     public static partial void DeliveryChecksUnanswered(ILogger logger, string connection, string reason);
 
     [LoggerMessage(EventId = 209, Level = LogLevel.Debug, Message = "{Connection} {Reason}: delivery on this connection is confirmed at the socket only")]

@@ -30,7 +30,7 @@ internal sealed class OutboundPump
     {
         this.channel = channel;
         this.connection = connection;
-        highWater = connection.Options.MaxOutboundBacklog;
+        highWater = connection.Options.Limits.MaxOutboundBacklog;
         lowWater = highWater / 2;
         drain = Drain;
         tag = ComponentTelemetry.Tag(connection.Options.DisplayName);

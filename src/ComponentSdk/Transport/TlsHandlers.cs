@@ -14,11 +14,11 @@ internal static class TlsHandlers
         var validator = new CertificateValidator(options);
         connection.CertificateValidator = validator;
         var certificates = new List<X509Certificate>();
-        if (!string.IsNullOrEmpty(options.ClientCertificatePath))
+        if (!string.IsNullOrEmpty(options.Tls.ClientCertificatePath))
         {
-            certificates.Add(X509CertificateLoader.LoadPkcs12FromFile(options.ClientCertificatePath, options.ClientCertificatePassword));
+            certificates.Add(X509CertificateLoader.LoadPkcs12FromFile(options.Tls.ClientCertificatePath, options.Tls.ClientCertificatePassword));
         }
-        var settings = new ClientTlsSettings(options.TlsProtocols, false, certificates, options.EffectiveTlsServerName);
+        var settings = new ClientTlsSettings(options.Tls.Protocols, false, certificates, options.TlsServerName());
         return new TlsHandler(stream =>
         {
             var ssl = new SslStream(stream, true, validator.Validate);

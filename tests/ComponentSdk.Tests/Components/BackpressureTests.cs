@@ -19,9 +19,9 @@ public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads
     private Task<TestComponent> ThroughProxyAsync(FaultInjectingProxy proxy, Action<ConnectionOptions>? more = null) => ConnectedAsync(configure: o =>
     {
         o.Port = proxy.Port;
-        o.MaxOutboundBacklog = 100;
-        o.PingInterval = TimeSpan.Zero;
-        o.KeepAliveInterval = TimeSpan.Zero;
+        o.Limits.MaxOutboundBacklog = 100;
+        o.Liveness.PingInterval = TimeSpan.Zero;
+        o.Liveness.KeepAliveInterval = TimeSpan.Zero;
         more?.Invoke(o);
     });
 
@@ -93,8 +93,8 @@ public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads
     public async Task WithTheWaitPolicyAFullQueueWaitsAndGoesOutOnceReady(CancellationToken cancellationToken)
     {
         ConnectionOptions options = Router.OptionsFor("echo.localhost");
-        options.MaxQueuedStanzas = 2;
-        options.QueueFullPolicy = QueueFullPolicy.Wait;
+        options.Limits.MaxQueuedStanzas = 2;
+        options.Delivery.QueueFullPolicy = QueueFullPolicy.Wait;
         await using var component = new TestComponent(options);
         await component.SendAsync(Message(1), cancellationToken);
         await component.SendAsync(Message(2), cancellationToken);
@@ -115,8 +115,8 @@ public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads
     public async Task AWaitingSendCanBeCancelledAndIsThenNotQueued(CancellationToken cancellationToken)
     {
         ConnectionOptions options = Router.OptionsFor("echo.localhost");
-        options.MaxQueuedStanzas = 1;
-        options.QueueFullPolicy = QueueFullPolicy.Wait;
+        options.Limits.MaxQueuedStanzas = 1;
+        options.Delivery.QueueFullPolicy = QueueFullPolicy.Wait;
         await using var component = new TestComponent(options);
         await component.SendAsync(Message(1), cancellationToken);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
@@ -128,7 +128,7 @@ public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads
     public async Task ASlowHandlerStopsReadingFromTheSocketAndKeepsOrder(CancellationToken cancellationToken)
     {
         const int Count = 100_000;
-        await using TestComponent component = await ConnectedAsync(configure: o => o.MaxInboundBacklog = 100);
+        await using TestComponent component = await ConnectedAsync(configure: o => o.Limits.MaxInboundBacklog = 100);
         component.Gate = new SemaphoreSlim(0);
         SendNumberedMessages(Count);
         int peak = 0;
@@ -151,7 +151,7 @@ public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads
         // With a backlog of two, pause and resume are asked for thousands of times from the event loop and the
         // handler thread at once; deciding from the request instead of the backlog once left reading off for good.
         const int Count = 50_000;
-        await using TestComponent component = await ConnectedAsync(configure: o => o.MaxInboundBacklog = 2);
+        await using TestComponent component = await ConnectedAsync(configure: o => o.Limits.MaxInboundBacklog = 2);
         SendNumberedMessages(Count);
         await component.WaitForMessagesAsync(Count, TimeSpan.FromSeconds(60));
         Assert.That(component.Messages.Select(m => (int)m.Element("body")!), Is.EqualTo(Enumerable.Range(0, Count)), "nothing lost, in order");

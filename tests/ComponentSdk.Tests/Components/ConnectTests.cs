@@ -46,11 +46,11 @@ public class ConnectTests : RouterFixture
     {
         var error = Assert.Throws<InvalidConnectionOptionsException>(() => _ = new Component(new ConnectionOptions
         {
-            Port = 70000, DeliveryCheckInterval = TimeSpan.FromSeconds(-1), DuplicateWindow = ConnectionOptions.MaxDuplicateWindow + 1,
+            Port = 70000, Delivery = { CheckInterval = TimeSpan.FromSeconds(-1), DuplicateWindow = DeliveryOptions.MaxDuplicateWindow + 1 },
         }));
         Assert.That(error!.Failures, Has.Some.StartsWith("Host is required"));
-        Assert.That(error.Failures, Has.Some.StartsWith("DeliveryCheckInterval must not be negative"));
-        Assert.That(error.Failures, Has.Some.StartsWith("DuplicateWindow must be between 0 and 1048576"));
+        Assert.That(error.Failures, Has.Some.StartsWith("Delivery:CheckInterval must not be negative"), "the full key of a grouped option");
+        Assert.That(error.Failures, Has.Some.StartsWith("Delivery:DuplicateWindow must be between 0 and 1048576"));
         Assert.That(error.Failures, Has.Some.StartsWith("Port must be between 1 and 65535"));
         Assert.That(error.Failures, Has.Some.StartsWith("Hostname is required"));
         Assert.That(error.Failures, Has.Some.StartsWith("Password is required"));
@@ -59,7 +59,7 @@ public class ConnectTests : RouterFixture
         {
             Host = "127.0.0.1", Port = 5222, Hostname = "localhost", Password = "p", ConnectionType = ConnectionType.Client,
         }));
-        Assert.That(client!.Failures, Is.EqualTo(new[] { "Username is required for connection type Client." }));
+        Assert.That(client!.Failures, Is.EqualTo(new[] { "Login:Username is required for connection type Client." }));
     }
 
     [Test]

@@ -33,9 +33,9 @@ public class DeliveryTests : RouterFixture
 
     private static void Acknowledged(ConnectionOptions o)
     {
-        o.AcknowledgedDelivery = true;
-        o.PingInterval = TimeSpan.Zero;
-        o.KeepAliveInterval = TimeSpan.Zero;
+        o.Delivery.Acknowledged = true;
+        o.Liveness.PingInterval = TimeSpan.Zero;
+        o.Liveness.KeepAliveInterval = TimeSpan.Zero;
     }
 
     [Test]
@@ -67,7 +67,7 @@ public class DeliveryTests : RouterFixture
         await using TestComponent echo = await ConnectedAsync(configure: o =>
         {
             Acknowledged(o);
-            o.DeliveryCheckTimeout = TimeSpan.FromMilliseconds(500);
+            o.Delivery.CheckTimeout = TimeSpan.FromMilliseconds(500);
         }, logger: logger);
         echo.EchoMessages = true;
         var statuses = new StatusRecorder(echo);
@@ -100,7 +100,7 @@ public class DeliveryTests : RouterFixture
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
             Acknowledged(o);
-            o.DeliveryCheckTimeout = TimeSpan.FromMilliseconds(300);
+            o.Delivery.CheckTimeout = TimeSpan.FromMilliseconds(300);
         });
         var statuses = new StatusRecorder(component);
         await Task.Delay(600, cancellationToken);
@@ -117,7 +117,7 @@ public class DeliveryTests : RouterFixture
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
             Acknowledged(o);
-            o.PurgeQueueOnReady = true;
+            o.Delivery.PurgeQueueOnReady = true;
             o.Reconnect.Enabled = true;
             o.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(20);
             o.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(50);
@@ -142,7 +142,7 @@ public class DeliveryTests : RouterFixture
     [Test]
     public async Task SendAsyncRefusesAStanzaOverTheOutgoingLimit(CancellationToken cancellationToken)
     {
-        await using TestComponent component = await ConnectedAsync(configure: o => o.MaxOutgoingStanzaBytes = 4096);
+        await using TestComponent component = await ConnectedAsync(configure: o => o.Limits.MaxOutgoingStanzaBytes = 4096);
         var error = await Assert.ThrowsAsync<StanzaTooLargeToSendException>(async () =>
             await component.SendAsync(new XElement("message", new XAttribute("to", "user@localhost"), new XElement("body", new string('x', 5000))), cancellationToken));
         Assert.That(error!.Limit, Is.EqualTo(4096));
@@ -187,7 +187,7 @@ public class DeliveryTests : RouterFixture
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
             o.Port = proxy.Port;
-            o.PingInterval = TimeSpan.Zero;
+            o.Liveness.PingInterval = TimeSpan.Zero;
         });
         proxy.Stall();
         for (int i = 1; i <= 10; i++) await component.SendAsync(Message(i), cancellationToken);
@@ -214,12 +214,12 @@ public class DeliveryTests : RouterFixture
     {
         const int Count = 3000;
         await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(Router.Host, Router.Port);
-        await using TestComponent receiver = await ConnectedAsync("echo2.localhost", o => o.DuplicateWindow = 10_000);
+        await using TestComponent receiver = await ConnectedAsync("echo2.localhost", o => o.Delivery.DuplicateWindow = 10_000);
         await using TestComponent sender = await ConnectedAsync(configure: o =>
         {
             Acknowledged(o);
             o.Port = proxy.Port;
-            o.PurgeQueueOnReady = true;
+            o.Delivery.PurgeQueueOnReady = true;
             o.Reconnect.Enabled = true;
             o.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(20);
             o.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(100);
@@ -251,7 +251,7 @@ public class DeliveryTests : RouterFixture
     [Test]
     public async Task TheDuplicateFilterDropsARepeatedSenderAndOriginIdOnly(CancellationToken cancellationToken)
     {
-        await using TestComponent component = await ConnectedAsync(configure: o => o.DuplicateWindow = 2);
+        await using TestComponent component = await ConnectedAsync(configure: o => o.Delivery.DuplicateWindow = 2);
         XElement From(string from, string? originId, string body, string id = "same")
         {
             var message = new XElement("message", new XAttribute("from", from), new XAttribute("to", "echo.localhost"), new XAttribute("id", id), new XElement("body", body));
@@ -278,7 +278,7 @@ public class DeliveryTests : RouterFixture
     [Test]
     public async Task StanzasThatMayBeSentAgainCarryAnOriginIdAndIqsDoNot(CancellationToken cancellationToken)
     {
-        await using TestComponent component = await ConnectedAsync(configure: o => o.AcknowledgedDelivery = true);
+        await using TestComponent component = await ConnectedAsync(configure: o => o.Delivery.Acknowledged = true);
         await component.SendAsync(new XElement("message", new XAttribute("to", "a@localhost"), new XElement("body", "x")), cancellationToken);
         await component.SendAsync(new XElement("presence", new XAttribute("to", "a@localhost")), cancellationToken);
         await component.SendAsync(new XElement("iq", new XAttribute("type", "result"), new XAttribute("id", "r1"), new XAttribute("to", "a@localhost")), cancellationToken);
@@ -301,8 +301,8 @@ public class DeliveryTests : RouterFixture
     {
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
-            o.ResendPendingRequests = true;
-            o.PurgeQueueOnReady = true;
+            o.Delivery.ResendPendingRequests = true;
+            o.Delivery.PurgeQueueOnReady = true;
         });
         Task<XElement> reply = component.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XAttribute("to", "user@localhost"),
             new XAttribute("from", "echo.localhost"), new XElement(XName.Get("query", "urn:example"))), cancellationToken: cancellationToken);
@@ -329,7 +329,7 @@ public class DeliveryTests : RouterFixture
         {
             Acknowledged(o);
             o.RequestTimeout = TimeSpan.FromMinutes(10);
-            o.DeliveryCheckInterval = TimeSpan.Zero;
+            o.Delivery.CheckInterval = TimeSpan.Zero;
         });
         // Warm up long enough for most one-time growth (per-thread buffer caches of the threads that take the loop).
         await SendOneAtATimeAsync(component, 0, 20_000, cancellationToken);
@@ -376,7 +376,7 @@ public class DeliveryTests : RouterFixture
     private Task<TestComponent> ConnectedWithCheckIntervalAsync(TimeSpan interval) => ConnectedAsync(configure: o =>
     {
         Acknowledged(o);
-        o.DeliveryCheckInterval = interval;
+        o.Delivery.CheckInterval = interval;
     });
 
     private async Task SendOneAtATimeAsync(TestComponent component, int from, int to, CancellationToken cancellationToken)

@@ -40,7 +40,7 @@ public class EventLoopHandlerTests(bool blockingReads) : RouterFixture(blockingR
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
             OnEventLoop(o);
-            o.MaxInboundBacklog = 100;
+            o.Limits.MaxInboundBacklog = 100;
         });
         component.Gate = new SemaphoreSlim(0);
         for (int i = 0; i < Count; i++) _ = Router.SendAsync(Numbered(i));

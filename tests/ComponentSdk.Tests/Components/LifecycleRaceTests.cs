@@ -48,14 +48,14 @@ public class LifecycleRaceTests : RouterFixture
                 rounds++;
                 ConnectionOptions options = Router.OptionsFor("echo.localhost");
                 if (random.Next(2) == 0) options.Port = proxy.Port;
-                options.AcknowledgedDelivery = random.Next(2) == 0;
-                options.PurgeQueueOnReady = true;
+                options.Delivery.Acknowledged = random.Next(2) == 0;
+                options.Delivery.PurgeQueueOnReady = true;
                 options.Reconnect.Enabled = random.Next(2) == 0;
                 options.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(5);
                 options.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(20);
                 options.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
                 options.ConnectTimeout = TimeSpan.FromSeconds(2);
-                options.DeliveryCheckTimeout = TimeSpan.FromMilliseconds(300);
+                options.Delivery.CheckTimeout = TimeSpan.FromMilliseconds(300);
                 var component = new TestComponent(options);
                 var concurrent = new List<Task>();
                 for (int step = random.Next(3, 12); step > 0 && operations < Interleavings; step--, operations++)

@@ -16,8 +16,8 @@ public class LivenessTests : RouterFixture
         Router.Routed += r => { lock (routed) routed.Add(r); };
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
-            o.PingInterval = TimeSpan.FromMilliseconds(300);
-            o.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
+            o.Liveness.PingInterval = TimeSpan.FromMilliseconds(300);
+            o.Liveness.KeepAliveInterval = TimeSpan.FromMilliseconds(200);
         });
         await Task.Delay(1500, cancellationToken);
 
@@ -37,9 +37,9 @@ public class LivenessTests : RouterFixture
         await using TestComponent component = await ConnectedAsync(configure: o =>
         {
             o.Port = proxy.Port;
-            o.PingInterval = TimeSpan.FromMilliseconds(500);
-            o.PingTimeout = TimeSpan.FromMilliseconds(500);
-            o.KeepAliveInterval = TimeSpan.Zero;
+            o.Liveness.PingInterval = TimeSpan.FromMilliseconds(500);
+            o.Liveness.PingTimeout = TimeSpan.FromMilliseconds(500);
+            o.Liveness.KeepAliveInterval = TimeSpan.Zero;
         });
         var recorder = new StatusRecorder(component);
 

@@ -83,7 +83,7 @@ public class SendAndQueueTests : RouterFixture
     public async Task WithPurgeQueueOnReadyTheQueueGoesOutFirst(CancellationToken cancellationToken)
     {
         ConnectionOptions options = Router.OptionsFor("echo.localhost");
-        options.PurgeQueueOnReady = true;
+        options.Delivery.PurgeQueueOnReady = true;
         await using var component = new TestComponent(options);
         await component.SendAsync(Message(1), cancellationToken);
         await component.ConnectAsync(cancellationToken);
@@ -109,7 +109,7 @@ public class SendAndQueueTests : RouterFixture
     public async Task ABoundedQueueRefusesInsteadOfDropping(CancellationToken cancellationToken)
     {
         ConnectionOptions options = Router.OptionsFor("echo.localhost");
-        options.MaxQueuedStanzas = 2;
+        options.Limits.MaxQueuedStanzas = 2;
         await using var component = new TestComponent(options);
         await component.SendAsync(Message(1), cancellationToken);
         await component.SendAsync(Message(2), cancellationToken);

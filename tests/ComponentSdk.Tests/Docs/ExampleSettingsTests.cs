@@ -38,11 +38,11 @@ public partial class ExampleSettingsTests
             case "Client" or "Legacy":
                 Assert.That(port, Is.AnyOf(DefaultPort("prosody", "C2S_PORT"), DefaultPort("ejabberd", "C2S_PORT"), DefaultPort("jabberd2", "JABBERD2_C2S_PORT")));
                 Assert.That(hostname, Is.EqualTo("localhost"));
-                Assert.That(component.GetProperty("Username").GetString(), Is.AnyOf("alice", "bob"));
+                Assert.That(component.GetProperty("Login").GetProperty("Username").GetString(), Is.AnyOf("alice", "bob"));
                 break;
             case "Jabberd2":
                 Assert.That(port, Is.EqualTo(DefaultPort("jabberd2", "JABBERD2_ROUTER_PORT")));
-                Assert.That(component.GetProperty("Username").GetString(), Is.EqualTo("component"));
+                Assert.That(component.GetProperty("Login").GetProperty("Username").GetString(), Is.EqualTo("component"));
                 break;
             default:
                 Assert.Fail($"unknown connection type {type}");

@@ -76,9 +76,9 @@ public class ConfigurationTests
         if (configured is not null)
         {
             settings["Component:Reconnect:Enabled"] = configured;
-            settings["Component:AcknowledgedDelivery"] = configured;
-            settings["Component:PurgeQueueOnReady"] = configured;
-            settings["Component:DuplicateWindow"] = "0";
+            settings["Component:Delivery:Acknowledged"] = configured;
+            settings["Component:Delivery:PurgeQueueOnReady"] = configured;
+            settings["Component:Delivery:DuplicateWindow"] = "0";
         }
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -90,9 +90,9 @@ public class ConfigurationTests
             await router.WaitForComponentAsync("echo.localhost", TimeSpan.FromSeconds(10));
             ConnectionOptions used = host.Services.GetRequiredService<ComponentRegistry>().Components.Single().Options;
             Assert.That(used.Reconnect.Enabled, Is.EqualTo(expected));
-            Assert.That(used.AcknowledgedDelivery, Is.EqualTo(expected));
-            Assert.That(used.PurgeQueueOnReady, Is.EqualTo(expected));
-            Assert.That(used.DuplicateWindow, Is.EqualTo(expected ? 10_000 : 0));
+            Assert.That(used.Delivery.Acknowledged, Is.EqualTo(expected));
+            Assert.That(used.Delivery.PurgeQueueOnReady, Is.EqualTo(expected));
+            Assert.That(used.Delivery.DuplicateWindow, Is.EqualTo(expected ? 10_000 : 0));
         }
         finally
         {

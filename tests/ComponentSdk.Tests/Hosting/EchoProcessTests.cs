@@ -66,9 +66,9 @@ public class EchoProcessTests : RouterFixture
     [Test]
     public async Task StartTlsForAnAcceptComponentExitsWithTwoNamingComponentTls(CancellationToken cancellationToken)
     {
-        using EchoProcess echo = EchoProcess.Start([.. Args(), "--Component:Tls=Required"]);
+        using EchoProcess echo = EchoProcess.Start([.. Args(), "--Component:Tls:Mode=Required"]);
         Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
-        Assert.That(echo.Errors, Does.Contain("Component:Tls: Required needs STARTTLS").And.Contain("Use Direct"));
+        Assert.That(echo.Errors, Does.Contain("Component:Tls:Mode Required needs STARTTLS").And.Contain("Use Direct"));
     }
 
     [Test]
@@ -78,8 +78,9 @@ public class EchoProcessTests : RouterFixture
         Assert.That(await echo.ExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0));
         string help = echo.Output;
         Assert.That(help, Does.StartWith("Usage: Echo [--Component:Key=Value ...]"));
-        foreach (string key in new[] { "Host", "Port", "Hostname", "Password", "ConnectionType", "AcknowledgedDelivery", "Reconnect:MaxDelay", "PingInterval", "Tls" })
+        foreach (string key in new[] { "Host", "Port", "Hostname", "Password", "ConnectionType", "Delivery:Acknowledged", "Reconnect:MaxDelay", "Liveness:PingInterval", "Tls:Mode", "Login:Username", "Limits:MaxStanzaBytes", "Jabberd2:BindDomain" })
             Assert.That(help, Does.Contain("Component:" + key + " "), key);
+        Assert.That(help, Does.Match(@"\nTls: when TLS is used.*\n  Component:Tls:Mode\s+Required \(Accept: none\)\s+How TLS is used"), "listed by group");
         Assert.That(help, Does.Match(@"Component:ShutdownTimeout\s+00:00:05\s+How long"), "default and the first sentence of its documentation");
         Assert.That(help, Does.Match(@"Component:Password\s+\(secret\)"));
         Assert.That(help, Does.Not.Contain("CertificateValidation"), "code-only options are not configuration keys");

@@ -15,8 +15,8 @@ public class ClientNegotiationTests
     {
         var options = new ConnectionOptions
         {
-            Host = "127.0.0.1", Port = 5222, Hostname = "localhost", Username = "alice", Password = "alicepw",
-            ConnectionType = ConnectionType.Client, Tls = TlsPolicy.Optional, AllowPlaintextWithoutTls = true,
+            Host = "127.0.0.1", Port = 5222, Hostname = "localhost", Password = "alicepw", ConnectionType = ConnectionType.Client,
+            Login = { Username = "alice", AllowPlaintextWithoutTls = true }, Tls = { Mode = TlsPolicy.Optional },
         };
         configure?.Invoke(options);
         return new StageHarness(options, c => new ClientNegotiation(c));
@@ -27,7 +27,7 @@ public class ClientNegotiationTests
     [Test]
     public void PlainLoginBindAndSessionInPcjsOrder()
     {
-        StageHarness h = Start(o => o.Resource = "res1");
+        StageHarness h = Start(o => o.Login.Resource = "res1");
         Assert.That(h.Sent(), Is.EqualTo("<stream:stream to='localhost' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>"));
 
         // Children in any order: features are parsed, not compared.
@@ -114,7 +114,7 @@ public class ClientNegotiationTests
     [Test]
     public void NoUsableMechanismFailsBeforeSendingAnything()
     {
-        StageHarness h = Start(o => o.AllowPlaintextWithoutTls = false);
+        StageHarness h = Start(o => o.Login.AllowPlaintextWithoutTls = false);
         h.Sent();
         h.Receive(string.Format(Header, 1) + Features($"<mechanisms xmlns='{Sasl}'><mechanism>PLAIN</mechanism><mechanism>X-OAUTH2</mechanism></mechanisms>"));
         Assert.That(h.Sent(), Is.EqualTo("</stream:stream>"));
@@ -125,7 +125,7 @@ public class ClientNegotiationTests
     [Test]
     public void ServerFeaturesWithoutStartTlsFailWhenTlsIsRequired()
     {
-        StageHarness h = Start(o => o.Tls = TlsPolicy.Required);
+        StageHarness h = Start(o => o.Tls.Mode = TlsPolicy.Required);
         h.Sent();
         h.Receive(string.Format(Header, 1) + Features($"<mechanisms xmlns='{Sasl}'><mechanism>PLAIN</mechanism></mechanisms>"));
         Assert.That(h.Context.CloseReason, Is.TypeOf<TlsNegotiationException>());
@@ -137,7 +137,7 @@ public class ClientNegotiationTests
     [Test]
     public void StartTlsIsRequestedWhenOfferedAndARefusalFails()
     {
-        StageHarness h = Start(o => o.Tls = TlsPolicy.Required);
+        StageHarness h = Start(o => o.Tls.Mode = TlsPolicy.Required);
         h.Sent();
         h.Receive(string.Format(Header, 1) + Features("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>"));
         Assert.That(h.Sent(), Is.EqualTo("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"));
@@ -149,7 +149,7 @@ public class ClientNegotiationTests
     [Test]
     public void TlsDisabledIgnoresTheOffer()
     {
-        StageHarness h = Start(o => o.Tls = TlsPolicy.Disabled);
+        StageHarness h = Start(o => o.Tls.Mode = TlsPolicy.Disabled);
         h.Sent();
         h.Receive(string.Format(Header, 1) + Features($"<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/><mechanisms xmlns='{Sasl}'><mechanism>PLAIN</mechanism></mechanisms>"));
         Assert.That(h.Sent(), Does.StartWith($"<auth xmlns='{Sasl}' mechanism='PLAIN'>"));
@@ -158,7 +158,7 @@ public class ClientNegotiationTests
     [Test]
     public void AForgedScramServerSignatureEndsTheLogin()
     {
-        StageHarness h = Start(o => o.SaslMechanisms = ["SCRAM-SHA-1"]);
+        StageHarness h = Start(o => o.Login.SaslMechanisms = ["SCRAM-SHA-1"]);
         h.Sent();
         h.Receive(string.Format(Header, 1) + Features($"<mechanisms xmlns='{Sasl}'><mechanism>SCRAM-SHA-1</mechanism></mechanisms>"));
         string auth = h.Sent();
@@ -183,7 +183,7 @@ public class ClientNegotiationTests
     /// <summary>Logged in with <paramref name="resource"/> configured; the server offered binding and the request is out.</summary>
     private static StageHarness AskedToBind(string resource)
     {
-        StageHarness h = LoggedIn(o => o.Resource = resource);
+        StageHarness h = LoggedIn(o => o.Login.Resource = resource);
         h.Receive(string.Format(Header, 2) + Features("<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"));
         h.Sent();
         return h;

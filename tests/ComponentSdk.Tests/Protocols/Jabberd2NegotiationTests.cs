@@ -17,8 +17,8 @@ public class Jabberd2NegotiationTests
     {
         var options = new ConnectionOptions
         {
-            Host = "127.0.0.1", Port = 5347, Hostname = "localhost", Username = "component", Password = "secret",
-            ConnectionType = ConnectionType.Jabberd2, Tls = TlsPolicy.Optional, BindDomain = "comp.localhost",
+            Host = "127.0.0.1", Port = 5347, Hostname = "localhost", Login = { Username = "component" }, Password = "secret",
+            ConnectionType = ConnectionType.Jabberd2, Tls = { Mode = TlsPolicy.Optional }, Jabberd2 = { BindDomain = "comp.localhost" },
         };
         configure?.Invoke(options);
         var h = new StageHarness(options, c => new Jabberd2Negotiation(c));
@@ -45,7 +45,7 @@ public class Jabberd2NegotiationTests
     [Test]
     public void AuthenticatesThenBindsEveryNameWithItsOptions()
     {
-        StageHarness h = Start(o => { o.BindDomain = "comp.localhost, other.localhost"; o.BindOption = "log"; });
+        StageHarness h = Start(o => { o.Jabberd2.BindDomain = "comp.localhost, other.localhost"; o.Jabberd2.BindOption = "log"; });
         Authenticate(h);
         h.Receive(string.Format(Header, 2) + "<stream:features xmlns:stream='http://etherx.jabber.org/streams'></stream:features>");
         // In the stream's own namespace, so written without a declaration.

@@ -10,8 +10,8 @@ public class LegacyNegotiationTests
     {
         var options = new ConnectionOptions
         {
-            Host = "127.0.0.1", Port = 5222, Hostname = "localhost", Username = "test01", Password = "test01", Resource = "res1",
-            ConnectionType = ConnectionType.Legacy, Tls = TlsPolicy.Disabled, Version = "0.9",
+            Host = "127.0.0.1", Port = 5222, Hostname = "localhost", Login = { Username = "test01", Resource = "res1" }, Password = "test01",
+            ConnectionType = ConnectionType.Legacy, Tls = { Mode = TlsPolicy.Disabled }, Version = "0.9",
         };
         configure?.Invoke(options);
         return new StageHarness(options, c => new LegacyNegotiation(c));
@@ -41,13 +41,13 @@ public class LegacyNegotiationTests
         refused.Receive("<iq type='result' id='auth-fields'><query xmlns='jabber:iq:auth'><username/><password/><resource/></query></iq>");
         Assert.That(refused.Context.CloseReason!.Message, Does.Contain("PlainText"));
 
-        StageHarness clear = Start(o => o.PlainText = true);
+        StageHarness clear = Start(o => o.Login.PlainText = true);
         clear.Receive("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='x'>");
         clear.Receive("<iq type='result' id='auth-fields'><query xmlns='jabber:iq:auth'><username/><password/><resource/></query></iq>");
         Assert.That(((XmppAuthenticationException)clear.Context.CloseReason!).Condition, Is.EqualTo("encryption-required"));
         Assert.That(clear.Sent(), Does.Not.Contain("<password>"));
 
-        StageHarness allowed = Start(o => { o.PlainText = true; o.AllowPlaintextWithoutTls = true; });
+        StageHarness allowed = Start(o => { o.Login.PlainText = true; o.Login.AllowPlaintextWithoutTls = true; });
         allowed.Receive("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' id='x'>");
         allowed.Sent();
         allowed.Receive("<iq type='result' id='auth-fields'><query xmlns='jabber:iq:auth'><username/><password/><resource/></query></iq>");
@@ -70,7 +70,7 @@ public class LegacyNegotiationTests
     [Test]
     public void OnAnXmpp1StreamTheFeaturesDecideTls()
     {
-        StageHarness h = Start(o => { o.Version = null; o.Tls = TlsPolicy.Required; });
+        StageHarness h = Start(o => { o.Version = null; o.Tls.Mode = TlsPolicy.Required; });
         Assert.That(h.Sent(), Does.Contain("version='1.0'"), "Legacy defaults to an XMPP 1.0 stream");
         h.Receive("<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0' id='x'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/><auth xmlns='http://jabber.org/features/iq-auth'/></stream:features>");
         Assert.That(h.Sent(), Is.EqualTo("<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"));

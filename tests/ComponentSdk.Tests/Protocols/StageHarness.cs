@@ -13,7 +13,7 @@ internal sealed class StageHarness
 {
     public StageHarness(ConnectionOptions options, Func<ConnectionContext, IChannelHandler> negotiation)
     {
-        Context = new ConnectionContext(options, Observer, NullLogger.Instance, options.Resource ?? (options.ConnectionType == ConnectionType.Legacy ? "generated-resource" : null));
+        Context = new ConnectionContext(options, Observer, NullLogger.Instance, options.Login.Resource ?? (options.ConnectionType == ConnectionType.Legacy ? "generated-resource" : null));
         // Named as in a real connection: stream restarts find the framer and codec by name.
         Channel = new EmbeddedChannel(new ActionChannelInitializer<IChannel>(channel =>
         {

@@ -29,7 +29,7 @@ public class KeyDerivationTests() : RouterFixture(blockingReads: false)
         var clientOptions = new ConnectionOptions
         {
             ConnectionType = ConnectionType.Client, Host = "127.0.0.1", Port = server.Port, Hostname = "localhost",
-            Username = "alice", Password = "alicepw", Tls = TlsPolicy.Disabled, SaslMechanisms = ["SCRAM-SHA-512"],
+            Password = "alicepw", Login = { Username = "alice", SaslMechanisms = ["SCRAM-SHA-512"] }, Tls = { Mode = TlsPolicy.Disabled },
         };
         await using var slow = new TestComponent(clientOptions, oneLoop);
         _ = slow.ConnectAsync(cancellationToken);

@@ -39,7 +39,7 @@ internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStre
             RequestBinding(context, Connection.Resource);
             return;
         }
-        jid = new Jid(Connection.Options.Username, Connection.Options.Hostname);
+        jid = new Jid(Connection.Options.Login.Username, Connection.Options.Hostname);
         Finish(context);
     }
 
@@ -71,7 +71,7 @@ internal sealed class ClientNegotiation(ConnectionContext connection) : SaslStre
         if (iq.Type() == "result")
         {
             string? bound = iq.Element(Bind + "bind")?.Element(Bind + "jid")?.Value;
-            jid = Jid.TryParse(bound, out Jid? parsed) ? parsed : new Jid(Connection.Options.Username, Connection.Options.Hostname, Connection.Resource);
+            jid = Jid.TryParse(bound, out Jid? parsed) ? parsed : new Jid(Connection.Options.Login.Username, Connection.Options.Hostname, Connection.Resource);
             Connection.Status(ConnectionStatus.BindSuccess, detail: jid.ToString());
             if (sessionWanted) RequestSession(context);
             else Finish(context);

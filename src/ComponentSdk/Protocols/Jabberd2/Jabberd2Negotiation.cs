@@ -29,12 +29,12 @@ internal sealed class Jabberd2Negotiation(ConnectionContext connection) : SaslSt
             return;
         }
         Connection.Status(ConnectionStatus.BindNegotiate);
-        foreach (string name in Connection.Options.EffectiveBindNames)
+        foreach (string name in Connection.Options.BindNames())
         {
             string id = "bind-" + (++ids).ToString(CultureInfo.InvariantCulture);
             pendingBinds[id] = name;
             var bind = new XElement(Component + "bind", new XAttribute("name", name), new XAttribute("id", id));
-            foreach (string option in Connection.Options.EffectiveBindOptions) bind.Add(new XElement(Component + option));
+            foreach (string option in Connection.Options.Jabberd2.Options) bind.Add(new XElement(Component + option));
             if (Connection.Observer.WantsElementEvents) Connection.Status(ConnectionStatus.RequestStart, bind);
             Send(context, bind);
         }
@@ -54,9 +54,9 @@ internal sealed class Jabberd2Negotiation(ConnectionContext connection) : SaslSt
                 return;
             }
             if (pendingBinds.Count > 0) return;
-            Connection.Status(ConnectionStatus.BindSuccess, detail: string.Join(", ", Connection.Options.EffectiveBindNames));
+            Connection.Status(ConnectionStatus.BindSuccess, detail: string.Join(", ", Connection.Options.BindNames()));
             context.Channel.Pipeline.AddBefore(PipelineNames.Dispatch, PipelineNames.Route, new RouteCodec(Connection));
-            Succeed(context, Jid.Parse(Connection.Options.EffectiveBindNames[0]), StreamId);
+            Succeed(context, Jid.Parse(Connection.Options.BindNames()[0]), StreamId);
         }
     }
 

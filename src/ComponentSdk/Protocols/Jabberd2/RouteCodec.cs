@@ -17,7 +17,7 @@ namespace ComponentSdk.Protocols.Jabberd2;
 internal sealed class RouteCodec(ConnectionContext connection) : ChannelDuplexHandler
 {
     private static readonly XNamespace Component = Namespaces.Jabberd2Component;
-    private readonly string defaultFrom = connection.Options.EffectiveBindNames[0];
+    private readonly string defaultFrom = connection.Options.BindNames()[0];
 
     public override void HandlerAdded(IChannelHandlerContext context)
     {

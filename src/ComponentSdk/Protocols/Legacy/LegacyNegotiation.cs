@@ -11,7 +11,7 @@ namespace ComponentSdk.Protocols.Legacy;
 /// Legacy login with <c>jabber:iq:auth</c> (XEP-0078). By default on an XMPP 1.0 stream after STARTTLS (the TLS
 /// policy applies); with <c>Version=0.9</c> on a pre-XMPP stream, where a required TLS is asked for blindly. The
 /// fields are asked for first; the digest (SHA-1 of stream id and password) is used when offered, the password
-/// itself only with <see cref="ConnectionOptions.PlainText"/> and, unless allowed, only over TLS.
+/// itself only with <see cref="LoginOptions.PlainText"/> and, unless allowed, only over TLS.
 /// </summary>
 internal sealed class LegacyNegotiation(ConnectionContext connection) : StreamNegotiation(connection)
 {
@@ -24,7 +24,7 @@ internal sealed class LegacyNegotiation(ConnectionContext connection) : StreamNe
 
     protected override void OnPreXmppStream(IChannelHandlerContext context, StreamHeader header)
     {
-        if (!Connection.TlsEstablished && Connection.Options.EffectiveTls == TlsPolicy.Required)
+        if (!Connection.TlsEstablished && Connection.Options.TlsMode() == TlsPolicy.Required)
         {
             RequestTls(context); // a pre-XMPP stream has no features: ask blindly
             return;
@@ -44,7 +44,7 @@ internal sealed class LegacyNegotiation(ConnectionContext connection) : StreamNe
                 break;
             case (LoginId, "result"):
                 Connection.Status(ConnectionStatus.AuthSuccess);
-                Succeed(context, new Jid(Connection.Options.Username, Connection.Options.Hostname, Resource), StreamId);
+                Succeed(context, new Jid(Connection.Options.Login.Username, Connection.Options.Hostname, Resource), StreamId);
                 break;
             case (FieldsId or LoginId, "error"):
                 (string condition, string? text) = IqErrors.Read(element);
@@ -59,25 +59,25 @@ internal sealed class LegacyNegotiation(ConnectionContext connection) : StreamNe
         Step = "the server's jabber:iq:auth fields";
         Connection.Status(ConnectionStatus.AuthNegotiate);
         Send(context, new XElement("iq", new XAttribute("type", "get"), new XAttribute("id", FieldsId), new XAttribute("to", Connection.Options.Hostname),
-            new XElement(Auth + "query", new XElement(Auth + "username", Connection.Options.Username))));
+            new XElement(Auth + "query", new XElement(Auth + "username", Connection.Options.Login.Username))));
     }
 
     private void Login(IChannelHandlerContext context, XElement fields)
     {
         ConnectionOptions options = Connection.Options;
         XElement? query = fields.Element(Auth + "query");
-        var login = new XElement(Auth + "query", new XElement(Auth + "username", options.Username));
+        var login = new XElement(Auth + "query", new XElement(Auth + "username", options.Login.Username));
         if (query?.Element(Auth + "digest") is not null && StreamId is not null)
         {
             login.Add(new XElement(Auth + "digest", Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(StreamId + options.Password)))));
         }
-        else if (!options.PlainText)
+        else if (!options.Login.PlainText)
         {
             Fail(context, new XmppAuthenticationException("not-acceptable", null,
                 "The server does not accept a digest, only the password itself; set PlainText to send it."), ConnectionStatus.AuthFail);
             return;
         }
-        else if (!Connection.TlsEstablished && !options.AllowPlaintextWithoutTls)
+        else if (!Connection.TlsEstablished && !options.Login.AllowPlaintextWithoutTls)
         {
             Fail(context, new XmppAuthenticationException("encryption-required", null,
                 "The server wants the password itself and the connection is not encrypted; set AllowPlaintextWithoutTls to send it anyway."), ConnectionStatus.AuthFail);

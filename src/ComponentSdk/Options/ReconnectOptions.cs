@@ -28,4 +28,13 @@ public sealed class ReconnectOptions
         double cap = Math.Min(MaxDelay.TotalMilliseconds, InitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
         return TimeSpan.FromMilliseconds((random ?? Random.Shared).NextDouble() * cap);
     }
+
+    internal ReconnectOptions Clone() => (ReconnectOptions)MemberwiseClone();
+
+    internal void AddFailures(List<string> failures)
+    {
+        if (InitialDelay <= TimeSpan.Zero) failures.Add("Reconnect:InitialDelay must be positive.");
+        if (MaxDelay < InitialDelay) failures.Add("Reconnect:MaxDelay must not be less than Reconnect:InitialDelay.");
+        if (MaxAttempts < 0) failures.Add("Reconnect:MaxAttempts must be 0 (no limit) or more.");
+    }
 }
