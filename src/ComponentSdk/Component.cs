@@ -66,7 +66,7 @@ public partial class Component : IAsyncDisposable
         this.options = options.Clone();
         displayName = this.options.DisplayName;
         this.logger = logger ?? NullLogger.Instance;
-        eventLoop = (eventLoops ?? EventLoops.Shared).GetNext(); // every connection of this component runs on it
+        eventLoop = (eventLoops ?? EventLoops.For(this.options.Transport)).GetNext(); // every connection of this component runs on it
         host = options.Host;
         port = options.Port;
         resource = string.IsNullOrEmpty(options.Login.Resource) ? Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) : options.Login.Resource;

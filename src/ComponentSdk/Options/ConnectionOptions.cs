@@ -79,6 +79,13 @@ public sealed class ConnectionOptions
     /// </summary>
     public bool RunHandlersOnEventLoop { get; set; }
 
+    /// <summary>
+    /// How the socket is read: <see cref="TransportMode.Shared"/> (the default, DotNetty's channel on event loops
+    /// shared by the process) or <see cref="TransportMode.Dedicated"/> (a reader thread per connection: the lowest
+    /// latency for a few busy connections).
+    /// </summary>
+    public TransportMode Transport { get; set; }
+
     /// <summary>Logging in as a user or router user: Client, Legacy, Jabberd2.</summary>
     public LoginOptions Login { get; set; } = new();
 
@@ -112,6 +119,7 @@ public sealed class ConnectionOptions
     public IReadOnlyList<string> GetFailures()
     {
         var failures = new List<string>();
+        if (!Enum.IsDefined(Transport)) failures.Add("Transport must be Shared or Dedicated.");
         if (!Enum.IsDefined(ConnectionType)) failures.Add($"ConnectionType {(int)ConnectionType} is not one of Client, Legacy, Accept, Jabberd2.");
         if (string.IsNullOrWhiteSpace(Host)) failures.Add("Host is required: the server's IP address or host name.");
         else if (Uri.CheckHostName(Host) == UriHostNameType.Unknown) failures.Add($"Host '{Host}' is not an IP address or host name.");

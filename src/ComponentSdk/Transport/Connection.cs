@@ -52,22 +52,11 @@ internal sealed class Connection
     }
 
     /// <summary>
-    /// The <see cref="AppContext"/> switch that keeps connections on .NET's socket engine (DotNetty's
-    /// <see cref="TcpSocketChannel"/>) where they would otherwise read on a thread of their own.
+    /// The channel of the connection's transport: a reader thread of its own for <see cref="TransportMode.Dedicated"/>
+    /// (where it exists; it needs the inline loops of <see cref="EventLoops.For"/>), DotNetty's socket channel otherwise.
     /// </summary>
-    internal const string UseSocketEngineSwitch = "ComponentSdk.UseSocketEngine";
-
-    /// <summary>
-    /// Whether connections read their sockets on a thread of their own (<see cref="BlockingSocketChannel"/>) rather
-    /// than through .NET's socket engine. Set from <see cref="DefaultUseBlockingReads"/>; tests cover both.
-    /// </summary>
-    internal static bool UseBlockingReads { get; set; } = DefaultUseBlockingReads();
-
-    /// <summary>Where the channel is supported, unless the application turned <see cref="UseSocketEngineSwitch"/> on.</summary>
-    internal static bool DefaultUseBlockingReads() =>
-        BlockingSocketChannel.IsSupported && !(AppContext.TryGetSwitch(UseSocketEngineSwitch, out bool useEngine) && useEngine);
-
-    private static IChannel NewSocketChannel() => UseBlockingReads ? new BlockingSocketChannel() : new TcpSocketChannel();
+    private IChannel NewSocketChannel() =>
+        Context.Options.Transport == TransportMode.Dedicated && BlockingSocketChannel.IsSupported ? new BlockingSocketChannel() : new TcpSocketChannel();
 
     /// <summary>Makes <paramref name="channel"/> this connection's and builds its pipeline; TCP or an in-memory channel.</summary>
     public void Attach(IChannel channel, IChannelHandler negotiation)

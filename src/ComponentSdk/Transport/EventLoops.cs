@@ -4,28 +4,34 @@ using DotNetty.Transport.Channels;
 namespace ComponentSdk.Transport;
 
 /// <summary>
-/// The event-loop group connections run on unless the caller passes one: one <see cref="InlineEventLoop"/> per core.
-/// It lives as long as the process and is never shut down; its threads are background threads and do not keep the
-/// process alive.
+/// The event-loop groups connections run on unless the caller passes one: DotNetty's own loops, one per core, shared
+/// by every <see cref="TransportMode.Shared"/> connection of the process; and, for <see cref="TransportMode.Dedicated"/>
+/// connections, one <see cref="InlineEventLoop"/> per core. They live as long as the process and are never shut down;
+/// their threads are background threads and do not keep the process alive.
 /// </summary>
 internal static class EventLoops
 {
     private static readonly Lazy<IEventLoopGroup> SharedGroup = new(() =>
     {
         ApplyDefaults();
-        int created = 0;
-        return new MultithreadEventLoopGroup(
-            group => new InlineEventLoop(group, $"ComponentSdk event loop {Interlocked.Increment(ref created)}"),
-            Math.Max(1, Environment.ProcessorCount));
+        return new MultithreadEventLoopGroup(Math.Max(1, Environment.ProcessorCount));
     });
 
+    private static readonly Lazy<IEventLoopGroup> DedicatedGroup = new(() => Create(Math.Max(1, Environment.ProcessorCount)));
+
+    /// <summary>The loops of <see cref="TransportMode.Shared"/> connections.</summary>
     public static IEventLoopGroup Shared => SharedGroup.Value;
 
-    /// <summary>A group of <paramref name="loops"/> loops of the kind connections run on, for tests that need them shared.</summary>
+    /// <summary>The loops a connection of <paramref name="mode"/> runs on (Dedicated only where its channel exists).</summary>
+    public static IEventLoopGroup For(TransportMode mode) =>
+        mode == TransportMode.Dedicated && BlockingSocketChannel.IsSupported ? DedicatedGroup.Value : SharedGroup.Value;
+
+    /// <summary>A group of <paramref name="loops"/> inline loops, for dedicated connections or tests that need them shared.</summary>
     public static IEventLoopGroup Create(int loops)
     {
         ApplyDefaults();
-        return new MultithreadEventLoopGroup(group => new InlineEventLoop(group, "ComponentSdk test event loop"), loops);
+        int created = 0;
+        return new MultithreadEventLoopGroup(group => new InlineEventLoop(group, $"ComponentSdk event loop {Interlocked.Increment(ref created)}"), loops);
     }
 
     /// <summary>

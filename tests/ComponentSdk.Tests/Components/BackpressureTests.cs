@@ -6,9 +6,9 @@ using ComponentSdk.Tests.Support;
 namespace ComponentSdk.Tests.Components;
 
 [CancelAfter(60_000)]
-[TestFixture(true)]
-[TestFixture(false)]
-public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads)
+[TestFixture(TransportMode.Shared)]
+[TestFixture(TransportMode.Dedicated)]
+public class BackpressureTests(TransportMode transport) : RouterFixture(transport)
 {
     private static readonly string Padding = new('x', 2000);
 
@@ -92,7 +92,7 @@ public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads
     [Test]
     public async Task WithTheWaitPolicyAFullQueueWaitsAndGoesOutOnceReady(CancellationToken cancellationToken)
     {
-        ConnectionOptions options = Router.OptionsFor("echo.localhost");
+        ConnectionOptions options = Options();
         options.Limits.MaxQueuedStanzas = 2;
         options.Delivery.QueueFullPolicy = QueueFullPolicy.Wait;
         await using var component = new TestComponent(options);
@@ -114,7 +114,7 @@ public class BackpressureTests(bool blockingReads) : RouterFixture(blockingReads
     [Test]
     public async Task AWaitingSendCanBeCancelledAndIsThenNotQueued(CancellationToken cancellationToken)
     {
-        ConnectionOptions options = Router.OptionsFor("echo.localhost");
+        ConnectionOptions options = Options();
         options.Limits.MaxQueuedStanzas = 1;
         options.Delivery.QueueFullPolicy = QueueFullPolicy.Wait;
         await using var component = new TestComponent(options);

@@ -8,9 +8,9 @@ namespace ComponentSdk.Tests.Components;
 
 /// <summary><see cref="ConnectionOptions.RunHandlersOnEventLoop"/>: the same guarantees, without the thread switches.</summary>
 [CancelAfter(60_000)]
-[TestFixture(true)]
-[TestFixture(false)]
-public class EventLoopHandlerTests(bool blockingReads) : RouterFixture(blockingReads)
+[TestFixture(TransportMode.Shared)]
+[TestFixture(TransportMode.Dedicated)]
+public class EventLoopHandlerTests(TransportMode transport) : RouterFixture(transport)
 {
     private static void OnEventLoop(ConnectionOptions options) => options.RunHandlersOnEventLoop = true;
 
@@ -60,7 +60,7 @@ public class EventLoopHandlerTests(bool blockingReads) : RouterFixture(blockingR
     [Test]
     public async Task AHandlerCanAwaitARequestWhoseReplyTheNetworkThreadMustRead(CancellationToken cancellationToken)
     {
-        ConnectionOptions options = Router.OptionsFor("echo.localhost");
+        ConnectionOptions options = Options();
         OnEventLoop(options);
         await using var component = new AskingComponent(options);
         await component.ConnectAsync(cancellationToken);
@@ -74,7 +74,7 @@ public class EventLoopHandlerTests(bool blockingReads) : RouterFixture(blockingR
     [Test]
     public async Task StatusEventsComeInOrderOnTheNetworkThread(CancellationToken cancellationToken)
     {
-        ConnectionOptions options = Router.OptionsFor("echo.localhost");
+        ConnectionOptions options = Options();
         OnEventLoop(options);
         await using var component = new TestComponent(options);
         var seen = new ConcurrentQueue<(ConnectionStatus Status, bool OnNetworkThread)>();

@@ -1,23 +1,21 @@
 using ComponentSdk.Testing;
 using ComponentSdk.Tests.Support;
-using ComponentSdk.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace ComponentSdk.Tests.Components;
 
 /// <summary>
-/// A fresh loopback router per test, with echo.localhost/secret and echo2.localhost/secret2. Components connect with
-/// the SDK's reader-thread channel where it exists, or, given <c>blockingReads: false</c>, with DotNetty's socket
-/// channel, which is what they use where it does not.
+/// A fresh loopback router per test, with echo.localhost/secret and echo2.localhost/secret2. Components made from
+/// <see cref="Options"/> (and by <see cref="ConnectedAsync"/>) use <paramref name="transport"/>: the default
+/// transport unless a fixture runs its tests on both.
 /// </summary>
-public abstract class RouterFixture(bool blockingReads = true)
+public abstract class RouterFixture(TransportMode transport = TransportMode.Shared)
 {
     protected LoopbackRouter Router { get; private set; } = null!;
 
     [SetUp]
     public async Task StartRouter()
     {
-        Connection.UseBlockingReads = blockingReads && BlockingSocketChannel.IsSupported;
         Router = await LoopbackRouter.StartAsync();
         Router.AddComponent("echo.localhost", "secret");
         Router.AddComponent("echo2.localhost", "secret2");
@@ -26,13 +24,20 @@ public abstract class RouterFixture(bool blockingReads = true)
     [TearDown]
     public async Task StopRouter()
     {
-        Connection.UseBlockingReads = Connection.DefaultUseBlockingReads();
         await Router.DisposeAsync();
+    }
+
+    /// <summary>Options for a component of <paramref name="domain"/> on this fixture's transport.</summary>
+    protected ConnectionOptions Options(string domain = "echo.localhost")
+    {
+        ConnectionOptions options = Router.OptionsFor(domain);
+        options.Transport = transport;
+        return options;
     }
 
     internal async Task<TestComponent> ConnectedAsync(string domain = "echo.localhost", Action<ConnectionOptions>? configure = null, ILogger? logger = null)
     {
-        ConnectionOptions options = Router.OptionsFor(domain);
+        ConnectionOptions options = Options(domain);
         configure?.Invoke(options);
         var component = new TestComponent(options, logger);
         await component.ConnectAsync();

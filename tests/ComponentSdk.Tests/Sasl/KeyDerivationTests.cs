@@ -16,7 +16,7 @@ namespace ComponentSdk.Tests.Sasl;
 /// </summary>
 [NonParallelizable]
 [CancelAfter(60_000)]
-public class KeyDerivationTests() : RouterFixture(blockingReads: false)
+public class KeyDerivationTests : RouterFixture
 {
     [Test]
     public async Task ALoginWithAHugeIterationCountDoesNotDelayAnotherConnectionOnTheSameLoop(CancellationToken cancellationToken)

@@ -10,7 +10,7 @@ using DotNetty.Transport.Channels;
 namespace ComponentSdk.Tests.Transport;
 
 [CancelAfter(30_000)]
-public class BlockingSocketChannelTests
+public class BlockingSocketChannelTests : ComponentSdk.Tests.Components.RouterFixture
 {
     private InlineEventLoop loop = null!;
 
@@ -201,17 +201,18 @@ public class BlockingSocketChannelTests
     }
 
     [Test]
-    public void AnAppContextSwitchKeepsConnectionsOnTheSocketEngine()
+    public async Task ADedicatedConnectionReadsOnAThreadOfItsOwnAndASharedOneDoesNot(CancellationToken cancellationToken)
     {
-        Assert.That(Connection.DefaultUseBlockingReads(), Is.True, "the reader thread by default");
-        AppContext.SetSwitch(Connection.UseSocketEngineSwitch, true);
-        try
+        int before = ReaderThreads();
+        ConnectionOptions dedicated = Router.OptionsFor("echo.localhost");
+        dedicated.Transport = TransportMode.Dedicated;
+        await using (var component = new TestComponent(dedicated))
         {
-            Assert.That(Connection.DefaultUseBlockingReads(), Is.False);
+            await component.ConnectAsync(cancellationToken);
+            Assert.That(ReaderThreads(), Is.EqualTo(before + 1));
         }
-        finally
-        {
-            AppContext.SetSwitch(Connection.UseSocketEngineSwitch, false);
-        }
+        await using var shared = new TestComponent(Router.OptionsFor("echo2.localhost"));
+        await shared.ConnectAsync(cancellationToken);
+        await TestComponent.Until(() => ReaderThreads() == before, null, "the dedicated reader gone, none for the shared connection");
     }
 }
