@@ -18,8 +18,9 @@ internal sealed class StanzaParser(XmlLimits limits)
 {
     private static readonly SearchValues<byte> AttributeSpecials = SearchValues.Create("&\r\n\t"u8);
 
-    private readonly NameCache names = new();
-    private readonly ValueCache values = new();
+    // The caches of the thread parsing now, taken at the start of each parse.
+    private NameCache names = NameCache.ForThisThread;
+    private ValueCache values = ValueCache.ForThisThread;
     private readonly NamespaceScope scope = new();
     private XNamespace[] contentNamespaces = [XNamespace.Get(Namespaces.Client), XNamespace.Get(Namespaces.Server), XNamespace.Get(Namespaces.ComponentAccept)];
     private RawAttribute[] attributes = new RawAttribute[8];
@@ -67,6 +68,10 @@ internal sealed class StanzaParser(XmlLimits limits)
     public StreamHeader ParseHeader(ReadOnlySpan<byte> tag)
     {
         scope.Reset(XNamespace.None, []);
+        names = NameCache.ForThisThread;
+        values = ValueCache.ForThisThread;
+        names.Restart();
+        values.Restart();
         XNamespace defaultNamespace = XNamespace.None;
         int pos = 0;
         if (tag.IsEmpty || tag[0] != (byte)'<') throw new MalformedXmlException("Expected the stream header.");
@@ -109,6 +114,8 @@ internal sealed class StanzaParser(XmlLimits limits)
     {
         if (s.IsEmpty || s[0] != (byte)'<') throw new MalformedXmlException("A stanza must start with '<'.");
         int pos = 0;
+        names = NameCache.ForThisThread;
+        values = ValueCache.ForThisThread;
         names.Restart();
         values.Restart();
         XNamespace current = scope.RootDefault;

@@ -30,7 +30,9 @@ internal sealed class StanzaWriter
     private int bindingCount;
     private int rootBindingCount;
     private int generatedPrefixes;
-    private readonly NameEntry[] names = new NameEntry[NameSlots];
+    // The UTF-8 of local names written on this thread, shared by every stream written on it.
+    [ThreadStatic]
+    private static NameEntry[]? names;
 
     private const int NameSlots = 256;
 
@@ -317,7 +319,7 @@ internal sealed class StanzaWriter
     private void WriteName(XName name)
     {
         uint slot = (uint)RuntimeHelpers.GetHashCode(name) & (NameSlots - 1);
-        ref NameEntry entry = ref names[slot];
+        ref NameEntry entry = ref (names ??= new NameEntry[NameSlots])[slot];
         if (!ReferenceEquals(entry.Name, name))
         {
             entry = new NameEntry { Name = name, Bytes = Encoding.UTF8.GetBytes(name.LocalName) };

@@ -6,7 +6,8 @@ namespace ComponentSdk.Xml;
 /// Reuses the strings of short values that repeat from stanza to stanza on a stream (<c>from</c>, <c>to</c>,
 /// <c>type</c>, <c>xml:lang</c>), saving a UTF-8 decode and an allocation on a hit. Fixed size: new values
 /// replace old ones, so memory stays bounded. Each value is first compared with the one at the same position of the
-/// stanza before (<see cref="TryPredict"/>), which on a stream of stanzas of one shape spares the hash.
+/// stanza before (<see cref="TryPredict"/>), which on a stream of stanzas of one shape spares the hash. One cache
+/// serves every stream parsed on a thread (<see cref="ForThisThread"/>), like <see cref="NameCache"/>.
 /// </summary>
 internal sealed class ValueCache
 {
@@ -15,6 +16,9 @@ internal sealed class ValueCache
 
     private const int Slots = 512;
     private const int PositionSlots = 16;
+
+    [ThreadStatic]
+    private static ValueCache? forThisThread;
 
     private readonly Entry[] entries = new Entry[Slots];
     private readonly Entry[] byPosition = new Entry[PositionSlots];
@@ -26,6 +30,9 @@ internal sealed class ValueCache
         public byte[]? Bytes;
         public string? Value;
     }
+
+    /// <summary>The cache of the calling thread.</summary>
+    public static ValueCache ForThisThread => forThisThread ??= new ValueCache();
 
     /// <summary>Starts a stanza: values are expected in the order of the stanza before.</summary>
     public void Restart() => position = 0;
