@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Xml.Linq;
 using ComponentSdk;
-using ComponentSdk.Protocols.Jabberd2;
 using ComponentSdk.Xml;
 using Microsoft.Extensions.Logging;
 
@@ -18,14 +17,14 @@ public sealed partial class RouteLoggerComponent(ConnectionOptions options, ILog
     public ConcurrentDictionary<string, long> Counts { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Raised for each copy, after it was logged.</summary>
-    public event Action<XElement, RouteEnvelope>? Copied;
+    public event Action<XElement, Jabberd2Route>? Copied;
 
-    protected override ValueTask OnLogAsync(XElement stanza, RouteEnvelope envelope, CancellationToken cancellationToken)
+    protected override ValueTask OnLogAsync(XElement stanza, Jabberd2Route route, CancellationToken cancellationToken)
     {
         string kind = stanza.Name.LocalName;
         Counts.AddOrUpdate(kind, 1, (_, n) => n + 1);
-        LogRoute(Logger, envelope.From ?? "?", envelope.To ?? "?", kind, stanza.Type() ?? "-", stanza.Id() ?? "-");
-        Copied?.Invoke(stanza, envelope);
+        LogRoute(Logger, route.From ?? "?", route.To ?? "?", kind, stanza.Type() ?? "-", stanza.Id() ?? "-");
+        Copied?.Invoke(stanza, route);
         return ValueTask.CompletedTask;
     }
 

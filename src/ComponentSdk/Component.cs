@@ -2,9 +2,9 @@ using System.Reflection;
 using System.Xml.Linq;
 using ComponentSdk.Diagnostics;
 using ComponentSdk.Dispatch;
+using ComponentSdk.Runtime;
+using ComponentSdk.Runtime.Responders;
 using ComponentSdk.Transport;
-using ComponentSdk.Xml;
-using DotNetty.Common.Concurrency;
 using DotNetty.Transport.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,30 +30,16 @@ namespace ComponentSdk;
 /// </remarks>
 public partial class Component : IAsyncDisposable
 {
-    private readonly ConnectionOptions options;
-    private readonly string displayName; // computed once: it names every log line and metric
-    private readonly ILogger logger;
+    private readonly ComponentState state;
     private readonly IEventLoop eventLoop;
-    private readonly Dispatcher dispatcher;
     private readonly PendingRequests pending = new();
-    private readonly KeyValuePair<string, object?> telemetryTag;
-    private readonly FilterRegistry filters = new();
-    private readonly OutgoingQueue queue;
-    private readonly IqRouter iqRouter = new();
-    private readonly DeliveryTracker? delivery;
-    private readonly DuplicateFilter? duplicates;
-    private readonly SemaphoreSlim lifecycle = new(1, 1);
-    private readonly object gate = new();
-    private readonly CancellationTokenSource stopping = new();
-    private readonly string resource;
-    private string host;
-    private int port;
-    private Session? session;
-    private bool ready;
-    private Jid? jid;
-    private string? boundResource; // a Client login's resource from the server, asked for again on reconnect
-    private string? streamId;
-    private int disposed;
+    private readonly Dispatcher dispatcher;
+    private readonly ReadingControl reading;
+    private readonly Outbox outbox;
+    private readonly Inbox inbox;
+    private readonly Requests requests;
+    private readonly ConnectionSupervisor supervisor;
+    private readonly ComponentGauges gauges;
 
     /// <summary>Creates the component; nothing connects until <see cref="ConnectAsync(CancellationToken)"/>.</summary>
     /// <exception cref="InvalidConnectionOptionsException">The options are not usable; the message names each problem.</exception>
@@ -63,20 +49,24 @@ public partial class Component : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        this.options = options.Clone();
-        displayName = this.options.DisplayName;
-        this.logger = logger ?? NullLogger.Instance;
-        eventLoop = (eventLoops ?? EventLoops.For(this.options.Transport)).GetNext(); // every connection of this component runs on it
-        host = options.Host;
-        port = options.Port;
-        resource = string.IsNullOrEmpty(options.Login.Resource) ? Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) : options.Login.Resource;
-        queue = new OutgoingQueue(options.Limits.MaxQueuedStanzas);
-        if (options.Delivery.Acknowledged == true) delivery = new DeliveryTracker();
-        if (options.Delivery.DuplicateWindow is > 0 and int window) duplicates = new DuplicateFilter(window);
-        dispatcher = new Dispatcher(ProcessAsync, options.Limits.MaxInboundBacklog, UpdateReading, options.RunHandlersOnEventLoop ? eventLoop : null);
-        RegisterBuiltInResponders();
-        telemetryTag = ComponentTelemetry.Tag(displayName);
-        ComponentTelemetry.Register(this, displayName);
+        options = options.Clone();
+        state = new ComponentState(this, options, logger ?? NullLogger.Instance);
+        eventLoop = (eventLoops ?? EventLoops.For(options.Transport)).GetNext(); // every connection of this component runs on it
+        dispatcher = new Dispatcher(item => inbox!.ProcessAsync(item), options.Limits.MaxInboundBacklog, () => reading!.Update(),
+            options.RunHandlersOnEventLoop ? eventLoop : null);
+        reading = new ReadingControl(state, dispatcher);
+        var status = new StatusReporter(state, dispatcher, e => StatusChanged?.Invoke(this, e));
+        outbox = new Outbox(state, pending, status);
+        inbox = new Inbox(state, dispatcher, pending, outbox, status, OnReadyAsync, OnStanzaAsync, OnLogAsync);
+        requests = new Requests(state, pending, outbox, status);
+        supervisor = new ConnectionSupervisor(state, eventLoop, outbox, inbox, pending, status);
+        gauges = new ComponentGauges(outbox, inbox, pending);
+        HandleIq("get", TimeResponder.Payload, new TimeResponder(() => Clock).AnswerAsync);
+        HandleIq("get", DiscoItemsResponder.Payload, new DiscoItemsResponder(DiscoItemsFor).AnswerAsync);
+        HandleIq("get", PingResponder.Payload, PingResponder.AnswerAsync);
+        HandleIq("get", VersionResponder.Payload, new VersionResponder(() => SoftwareName, () => SoftwareVersion).AnswerAsync);
+        HandleIq("get", DiscoInfoResponder.Payload, new DiscoInfoResponder(() => DiscoIdentity, () => inbox.Features).AnswerAsync);
+        ComponentTelemetry.Register(gauges, state.DisplayName);
     }
 
     /// <summary>
@@ -86,24 +76,21 @@ public partial class Component : IAsyncDisposable
     public event EventHandler<ConnectionStatusEventArgs>? StatusChanged;
 
     /// <summary>A copy of the options this component was created with (a new copy on each call: read it once, not per stanza).</summary>
-    public ConnectionOptions Options => options.Clone();
+    public ConnectionOptions Options => state.Options.Clone();
 
     /// <summary>True while stanzas can be sent and received.</summary>
     public bool IsReady
     {
-        get { lock (gate) return ready; }
+        get { lock (state.Gate) return state.Ready; }
     }
 
     /// <summary>Our address: the component's domain, the bound client JID, or the jabberd2 bound name. Null before the first ready.</summary>
-    public Jid? Jid
-    {
-        get { lock (gate) return jid; }
-    }
+    public Jid? Jid => state.Jid;
 
     /// <summary>The id the server gave the current stream, or null while not connected.</summary>
     public string? StreamId
     {
-        get { lock (gate) return streamId; }
+        get { lock (state.Gate) return state.StreamId; }
     }
 
     /// <summary>
@@ -111,7 +98,7 @@ public partial class Component : IAsyncDisposable
     /// login without a configured resource takes the one the server picks, and asks for it again on reconnect (see
     /// <see cref="Jid"/>).
     /// </summary>
-    public string Resource => resource;
+    public string Resource => supervisor.Resource;
 
     /// <summary>The ids of the requests waiting for a reply.</summary>
     public IReadOnlyCollection<string> PendingRequests => pending.Ids;
@@ -120,36 +107,28 @@ public partial class Component : IAsyncDisposable
     /// With <see cref="DeliveryOptions.Acknowledged"/>: the stanzas handed to the connection that the server
     /// has not yet confirmed (they go back to the outgoing queue if the connection drops). Otherwise 0.
     /// </summary>
-    public int UnconfirmedCount
-    {
-        get { lock (gate) return delivery?.Count ?? 0; }
-    }
-
-    /// <summary>Stanzas accepted while ready that wait to be written (bounded by <see cref="LimitOptions.MaxOutboundBacklog"/>).</summary>
-    internal int OutboundBacklog
-    {
-        get { lock (gate) return session?.Connection.Pump.Count ?? 0; }
-    }
-
-    /// <summary>Received stanzas waiting for the handlers (reading pauses above <see cref="LimitOptions.MaxInboundBacklog"/>).</summary>
-    internal int InboundBacklog => dispatcher.Depth;
-
-    internal int QueuedCount => queue.Count;
-
-    /// <summary>True on the network thread this component's connections run on.</summary>
-    internal bool OnNetworkThread => eventLoop.InEventLoop;
-
-    internal int PendingCount => pending.Count;
+    public int UnconfirmedCount => outbox.UnconfirmedCount;
 
     /// <summary>A snapshot of the outgoing queue, oldest first.</summary>
-    public IReadOnlyList<XElement> QueuedStanzas => queue.Snapshot();
+    public IReadOnlyList<XElement> QueuedStanzas => outbox.QueuedStanzas;
 
     /// <summary>
     /// Raise PCJ's per-element statuses too: <see cref="ConnectionStatus.NodeSent"/>, <see cref="ConnectionStatus.NodeReceived"/>,
     /// <see cref="ConnectionStatus.NodeQueued"/>, <see cref="ConnectionStatus.RequestStart"/> and <see cref="ConnectionStatus.RequestFinish"/>.
     /// Off by default: each costs an event per stanza. Credentials in the elements of NodeSent are redacted.
     /// </summary>
-    public bool RaiseElementEvents { get; set; }
+    public bool RaiseElementEvents
+    {
+        get => state.RaiseElementEvents;
+        set => state.RaiseElementEvents = value;
+    }
+
+    internal int OutboundBacklog => outbox.OutboundBacklog;
+
+    internal int InboundBacklog => inbox.Backlog;
+
+    /// <summary>True on the network thread this component's connections run on.</summary>
+    internal bool OnNetworkThread => eventLoop.InEventLoop;
 
     /// <summary>The name given in answers to XEP-0092 software version requests. Defaults to the component's assembly name.</summary>
     protected virtual string SoftwareName => GetType().Assembly.GetName().Name ?? GetType().Name;
@@ -159,11 +138,17 @@ public partial class Component : IAsyncDisposable
         GetType().Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? GetType().Assembly.GetName().Version?.ToString() ?? "0";
 
+    /// <summary>The identity given in disco#info answers: category, type and name (XEP-0030).</summary>
+    protected virtual (string Category, string Type, string Name) DiscoIdentity => ("component", "generic", state.DisplayName);
+
+    /// <summary>The clock XEP-0202 time answers read; a test can replace it.</summary>
+    protected virtual TimeProvider Clock => TimeProvider.System;
+
     /// <summary>The logger given at construction.</summary>
-    protected ILogger Logger => logger;
+    protected ILogger Logger => state.Logger;
 
     /// <summary>Cancelled when the component is disposed; handlers receive it.</summary>
-    protected CancellationToken Stopping => stopping.Token;
+    protected CancellationToken Stopping => state.Stopping.Token;
 
     /// <summary>
     /// Shuts the connection down cleanly (see <see cref="ShutdownAsync"/>) and stops dispatching: what was already
@@ -174,47 +159,23 @@ public partial class Component : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
-        ComponentTelemetry.Unregister(this);
-        StopReconnecting();
+        if (!state.MarkDisposed()) return;
+        ComponentTelemetry.Unregister(gauges);
+        supervisor.StopReconnecting();
         try
         {
-            using var timeout = new CancellationTokenSource(options.ShutdownTimeout + TimeSpan.FromSeconds(1));
-            await ShutdownAsync(timeout.Token).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(state.Options.ShutdownTimeout + TimeSpan.FromSeconds(1));
+            await supervisor.ShutdownAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // The connection is closed below regardless.
         }
-        // A connect that was under way has finished (or failed) by now: whatever it made is closed here.
-        await lifecycle.WaitAsync().ConfigureAwait(false);
-        Session? current;
-        lock (gate) current = session;
-        if (current?.Connection.Channel is { } channel) await channel.CloseAsync().ConfigureAwait(false);
-        lifecycle.Release();
-        queue.ReleaseWaiters(); // senders waiting for room find the component disposed
-        dispatcher.Stop();
-        // What was received runs to the end, for up to ShutdownTimeout; then Stopping asks the handlers still running
-        // to give up. One that ignores it is left behind with a warning: disposal does not fail because of it.
-        if (!await CompletesWithinAsync(dispatcher.Completion, options.ShutdownTimeout).ConfigureAwait(false))
-        {
-            await stopping.CancelAsync().ConfigureAwait(false);
-            if (!await CompletesWithinAsync(dispatcher.Completion, HandlerGraceAfterCancel).ConfigureAwait(false))
-                Log.HandlersStillRunning(logger, displayName, dispatcher.Depth, options.ShutdownTimeout + HandlerGraceAfterCancel);
-        }
-        await stopping.CancelAsync().ConfigureAwait(false);
+        await supervisor.CloseAsync().ConfigureAwait(false); // what a connect under way made is closed too
+        outbox.ReleaseWaiters(); // senders waiting for room find the component disposed
+        await inbox.DrainAsync(state.Options.ShutdownTimeout).ConfigureAwait(false);
         // The queue waits for a purge that will not come now: say so rather than drop it silently.
-        if (queue.Count is > 0 and int unsent) Log.UnsentOnDispose(logger, displayName, unsent);
+        if (outbox.QueuedCount is > 0 and int unsent) Log.UnsentOnDispose(state.Logger, state.DisplayName, unsent);
         GC.SuppressFinalize(this);
     }
-
-    private static readonly TimeSpan HandlerGraceAfterCancel = TimeSpan.FromSeconds(1);
-
-    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
-    {
-        await task.WaitAsync(timeout).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return task.IsCompleted;
-    }
-
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
 }

@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using ComponentSdk.Xml;
 
 namespace ComponentSdk;
 
@@ -26,6 +25,6 @@ public sealed class StanzaDroppedException : XmppException
     public int Attempts { get; }
 
     private static string Describe(XElement stanza, int attempts, Exception? lastError) =>
-        $"Gave up on a {stanza.Name.LocalName} to {stanza.To() ?? "the server"} after {attempts} attempts: each connection it was written to ended " +
+        $"Gave up on a {stanza.Name.LocalName} to {(string?)stanza.Attribute("to") ?? "the server"} after {attempts} attempts: each connection it was written to ended " +
         $"before the server confirmed it{(lastError is null ? "" : " (the last: " + lastError.Message.TrimEnd('.') + ")")}.";
 }

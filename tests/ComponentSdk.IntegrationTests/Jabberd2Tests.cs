@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Xml.Linq;
-using ComponentSdk.Protocols.Jabberd2;
 using ComponentSdk.Xml;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -115,7 +114,7 @@ public class Jabberd2Tests
     public async Task TheRouteLoggerSeesCopiesAndAnswersNone(CancellationToken cancellationToken)
     {
         await using var sink = new RouteLogger.RouteLoggerComponent(Jabberd2.RouterComponent("log.localhost", bindOption: "log"), NullLogger<RouteLogger.RouteLoggerComponent>.Instance);
-        var copies = new ConcurrentQueue<(XElement Stanza, RouteEnvelope Envelope)>();
+        var copies = new ConcurrentQueue<(XElement Stanza, Jabberd2Route Envelope)>();
         sink.Copied += (stanza, envelope) => copies.Enqueue((stanza, envelope));
         await sink.ConnectAsync(cancellationToken);
         await using var bob = new EchoBot(Jabberd2.Client("bob", "bobpw"), echo: false);

@@ -24,7 +24,7 @@ public static class ComponentTelemetry
 
     private static readonly string? Version = typeof(ComponentTelemetry).Assembly.GetName().Version?.ToString();
     private static readonly Meter Meter = new(MeterName, Version);
-    private static readonly ConditionalWeakTable<Component, string> Live = [];
+    private static readonly ConditionalWeakTable<IComponentGauges, string> Live = [];
 
     internal static readonly ActivitySource Source = new(ActivitySourceName, Version);
 
@@ -51,15 +51,15 @@ public static class ComponentTelemetry
     /// <summary>The tag list of one connection (cached per component).</summary>
     internal static KeyValuePair<string, object?> Tag(string connection) => new(ConnectionTag, connection);
 
-    internal static void Register(Component component, string connection) => Live.AddOrUpdate(component, connection);
+    internal static void Register(IComponentGauges gauges, string connection) => Live.AddOrUpdate(gauges, connection);
 
-    internal static void Unregister(Component component) => Live.Remove(component);
+    internal static void Unregister(IComponentGauges gauges) => Live.Remove(gauges);
 
-    private static IEnumerable<Measurement<int>> Observe(Func<Component, int> value)
+    private static IEnumerable<Measurement<int>> Observe(Func<IComponentGauges, int> value)
     {
-        foreach ((Component component, string connection) in Live)
+        foreach ((IComponentGauges gauges, string connection) in Live)
         {
-            yield return new Measurement<int>(value(component), Tag(connection));
+            yield return new Measurement<int>(value(gauges), Tag(connection));
         }
     }
 }

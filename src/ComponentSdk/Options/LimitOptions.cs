@@ -1,5 +1,3 @@
-using ComponentSdk.Xml;
-
 namespace ComponentSdk;
 
 /// <summary>
@@ -8,21 +6,23 @@ namespace ComponentSdk;
 /// </summary>
 public sealed class LimitOptions
 {
+    private const int DefaultMaxStanzaBytes = 256 * 1024;
+
     /// <summary>The largest stanza accepted from the server, in bytes of UTF-8; larger is <c>policy-violation</c>. Default 256 KiB.</summary>
-    public int MaxStanzaBytes { get; set; } = XmlLimits.DefaultMaxStanzaBytes;
+    public int MaxStanzaBytes { get; set; } = DefaultMaxStanzaBytes;
 
     /// <summary>The deepest element nesting accepted from the server. Default 64.</summary>
-    public int MaxDepth { get; set; } = XmlLimits.DefaultMaxDepth;
+    public int MaxDepth { get; set; } = 64;
 
     /// <summary>The most attributes one element from the server may carry (namespace declarations included). Default 128.</summary>
-    public int MaxAttributes { get; set; } = XmlLimits.DefaultMaxAttributes;
+    public int MaxAttributes { get; set; } = 128;
 
     /// <summary>
     /// The largest stanza <c>SendAsync</c> accepts, in bytes of UTF-8; a larger one throws
     /// <see cref="StanzaTooLargeToSendException"/> (servers end the stream of a peer that sends one over their limit).
     /// Default 256 KiB, the limit of many servers; lower it to your server's.
     /// </summary>
-    public int MaxOutgoingStanzaBytes { get; set; } = XmlLimits.DefaultMaxStanzaBytes;
+    public int MaxOutgoingStanzaBytes { get; set; } = DefaultMaxStanzaBytes;
 
     /// <summary>The largest number of stanzas held in the outgoing queue while not ready. Default 100,000.</summary>
     public int MaxQueuedStanzas { get; set; } = 100_000;
@@ -38,9 +38,6 @@ public sealed class LimitOptions
     /// the socket (and starts again at half). Default 1,000.
     /// </summary>
     public int MaxInboundBacklog { get; set; } = 1000;
-
-    /// <summary>The limits on what the server may send, as the XML layer takes them.</summary>
-    internal XmlLimits Xml => new() { MaxStanzaBytes = MaxStanzaBytes, MaxDepth = MaxDepth, MaxAttributes = MaxAttributes };
 
     internal LimitOptions Clone() => (LimitOptions)MemberwiseClone();
 

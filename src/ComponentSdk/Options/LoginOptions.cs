@@ -16,10 +16,15 @@ public sealed class LoginOptions
     /// </summary>
     public string? Resource { get; set; }
 
+    /// <summary>Every SASL mechanism the SDK implements, strongest first: the default of <see cref="SaslMechanisms"/>.</summary>
+    public static IReadOnlyList<string> SupportedSaslMechanisms { get; } =
+    [
+        "SCRAM-SHA-512-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "DIGEST-MD5",
+    ];
+
     /// <summary>
     /// The SASL mechanisms to use, most preferred first; the first one the server offers and the connection allows is
-    /// taken. Default: SCRAM-SHA-512-PLUS, SCRAM-SHA-256-PLUS, SCRAM-SHA-1-PLUS, SCRAM-SHA-512, SCRAM-SHA-256,
-    /// SCRAM-SHA-1, PLAIN, DIGEST-MD5.
+    /// taken. Default: <see cref="SupportedSaslMechanisms"/>.
     /// </summary>
     public IList<string>? SaslMechanisms { get; set; }
 
@@ -42,8 +47,8 @@ public sealed class LoginOptions
             failures.Add($"Login:Username is required for connection type {type.ToDisplayName()}.");
         if (SaslMechanisms is { Count: > 0 } mechanisms)
         {
-            foreach (string unknown in mechanisms.Where(m => !Sasl.SaslMechanismFactory.Supported.Contains(m, StringComparer.Ordinal)))
-                failures.Add($"Login:SaslMechanisms: '{unknown}' is not supported (supported: {string.Join(", ", Sasl.SaslMechanismFactory.Supported)}).");
+            foreach (string unknown in mechanisms.Where(m => !SupportedSaslMechanisms.Contains(m, StringComparer.Ordinal)))
+                failures.Add($"Login:SaslMechanisms: '{unknown}' is not supported (supported: {string.Join(", ", SupportedSaslMechanisms)}).");
         }
     }
 }

@@ -6,10 +6,7 @@ namespace ComponentSdk.Sasl;
 internal static class SaslMechanismFactory
 {
     /// <summary>Every mechanism implemented, strongest first; also the default preference.</summary>
-    public static readonly IReadOnlyList<string> Supported =
-    [
-        "SCRAM-SHA-512-PLUS", "SCRAM-SHA-256-PLUS", "SCRAM-SHA-1-PLUS", "SCRAM-SHA-512", "SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "DIGEST-MD5",
-    ];
+    public static IReadOnlyList<string> Supported => LoginOptions.SupportedSaslMechanisms;
 
     /// <summary>Binding types this client can use, most preferred first (tls-exporter needs a TLS API .NET does not offer).</summary>
     private static readonly string[] BindingPreference = ["tls-server-end-point", "tls-unique"];

@@ -19,7 +19,7 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
     /// <summary>The resource this login asks for; null lets the server pick one (clients only).</summary>
     public string? Resource { get; } = resource;
 
-    public XmlLimits Limits => Options.Limits.Xml;
+    public XmlLimits Limits => XmlLimits.From(Options.Limits);
 
     /// <summary>Called on the event loop when the channel becomes writable again (or not).</summary>
     public Action? WritabilityChanged { get; set; }

@@ -17,6 +17,15 @@ internal interface IConnectionObserver
     /// <summary>A stanza arrived after negotiation.</summary>
     void OnStanza(XElement stanza);
 
+    /// <summary>
+    /// A stanza we sent came back undelivered (a jabberd2 route with an error): it fails the request it belongs to and
+    /// is never handled as new traffic.
+    /// </summary>
+    void OnBounced(XElement stanza, XmppException error);
+
+    /// <summary>A copy of someone else's traffic for a log sink (jabberd2 <c>type='log'</c>): it must never be answered.</summary>
+    void OnLogCopy(XElement stanza, Jabberd2Route route);
+
     /// <summary>The connection closed; <paramref name="error"/> says why, null after a clean shutdown.</summary>
     void OnClosed(Exception? error);
 }

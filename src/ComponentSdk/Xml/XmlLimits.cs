@@ -27,6 +27,10 @@ public sealed record XmlLimits
     /// </summary>
     public int MaxAttributes { get; init; } = DefaultMaxAttributes;
 
+    /// <summary>The limits of a connection's options.</summary>
+    internal static XmlLimits From(LimitOptions limits) =>
+        new() { MaxStanzaBytes = limits.MaxStanzaBytes, MaxDepth = limits.MaxDepth, MaxAttributes = limits.MaxAttributes };
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a limit is not positive.</summary>
     public void Validate()
     {

@@ -150,7 +150,7 @@ public class ReconnectTests : RouterFixture
     [TestCase("2001:db8::1", "2001:db8::1", 5347)]
     public void SeeOtherHostValuesAreParsed(string value, string host, int port)
     {
-        Assert.That(Component.ParseOtherHost(value, 5347), Is.EqualTo((host, port)));
+        Assert.That(ComponentSdk.Runtime.ConnectionSupervisor.ParseOtherHost(value, 5347), Is.EqualTo((host, port)));
     }
 
     [Test]

@@ -157,7 +157,7 @@ public class TelemetryTests : RouterFixture
             o.Reconnect.Enabled = true;
             o.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(50);
         });
-        await Router.DisconnectAsync("echo.localhost", ComponentSdk.Xml.StreamErrorCondition.SystemShutdown);
+        await Router.DisconnectAsync("echo.localhost", StreamErrorCondition.SystemShutdown);
         await TestComponent.Until(() => component.ReadyCount == 2, null, "ready again");
         Assert.That(Total("componentsdk.reconnects"), Is.GreaterThanOrEqualTo(1));
         Assert.That(Total("componentsdk.stream.errors"), Is.EqualTo(1), "the server's system-shutdown");

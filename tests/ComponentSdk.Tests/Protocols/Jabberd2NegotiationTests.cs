@@ -104,7 +104,7 @@ public class Jabberd2NegotiationTests
         XElement message = h.Observer.Stanzas.Single();
         Assert.That(message.Name, Is.EqualTo(XName.Get("message")));
         Assert.That(message.Parent, Is.Null);
-        Assert.That(message.Annotation<RouteEnvelope>(), Is.EqualTo(new RouteEnvelope("localhost", "comp.localhost", null, null)));
+        Assert.That(message.Annotation<Jabberd2Route>(), Is.EqualTo(new Jabberd2Route("localhost", "comp.localhost", null, null)));
 
         h.Channel.WriteAndFlushAsync(new XElement("message", new XAttribute("to", "alice@localhost/legacy"), new XAttribute("from", "someone@comp.localhost/res"), new XElement("body", "reply")));
         Assert.That(h.Sent(), Is.EqualTo("<route to='localhost' from='comp.localhost'><message xmlns='jabber:client' to='alice@localhost/legacy' from='someone@comp.localhost/res'><body>reply</body></message></route>"));
@@ -122,10 +122,14 @@ public class Jabberd2NegotiationTests
         Assert.That(h.Observer.Statuses.Where(s => s.Status == ConnectionStatus.NameAdvertised).Select(s => s.Detail), Is.EqualTo(new[] { "localhost", "dup.localhost unavailable" }));
 
         h.Receive($"<route xmlns='{Ns}' type='log' to='localhost' from='c2s'><message xmlns='jabber:client' xmlns:sc='http://jabberd.jabberstudio.org/ns/session/1.0' to='bob@localhost' sc:c2s='8'><body>seen</body></message></route>");
-        Assert.That(h.Observer.Stanzas.Single().Annotation<RouteEnvelope>()!.IsLogCopy, Is.True);
+        Assert.That(h.Observer.Stanzas, Is.Empty, "a log copy is not traffic");
+        Assert.That(h.Observer.LogCopies.Single().Route.IsLogCopy, Is.True);
+        Assert.That(h.Observer.LogCopies.Single().Stanza.Element("body")?.Value, Is.EqualTo("seen"));
 
         h.Receive($"<route xmlns='{Ns}' error='404' from='comp.localhost' to='nowhere.invalid'><message xmlns='jabber:client' from='x@comp.localhost' to='alice@localhost/legacy'><body>lost</body></message></route>");
-        Assert.That(h.Observer.Stanzas.Last().Annotation<RouteEnvelope>()!.Error, Is.EqualTo(404));
+        Assert.That(h.Observer.Stanzas, Is.Empty, "a bounce is not traffic");
+        Assert.That(h.Observer.Bounced.Single().Error, Is.InstanceOf<RouteErrorException>().With.Property("Code").EqualTo(404));
+        Assert.That(h.Observer.Statuses.Last().Status, Is.EqualTo(ConnectionStatus.RouteError));
     }
 
     private static StageHarness Bound()

@@ -8,8 +8,8 @@ namespace ComponentSdk.Protocols.Jabberd2;
 
 /// <summary>
 /// Between the jabberd2 router and the component, once bound: unwraps incoming <c>&lt;route/&gt;</c> envelopes so
-/// the component sees ordinary stanzas (the envelope attached as a <see cref="RouteEnvelope"/> annotation), turns
-/// name adverts into status events, and wraps outgoing stanzas in a route from the stanza's domain (a bound name)
+/// the component sees ordinary stanzas (the envelope attached as a <see cref="Jabberd2Route"/> annotation), reports
+/// bounced routes (<see cref="RouteErrorException"/>) and log copies apart from traffic, turns name adverts into status events, and wraps outgoing stanzas in a route from the stanza's domain (a bound name)
 /// to the domain of its <c>to</c>. The inner stanza is written in <c>jabber:client</c>, as the sm requires.
 /// Elements the application writes in the component namespace (<c>route</c>, <c>bind</c>, <c>unbind</c>,
 /// <c>throttle</c>) go out untouched.
@@ -36,7 +36,7 @@ internal sealed class RouteCodec(ConnectionContext connection) : ChannelDuplexHa
         switch (element.Name.LocalName)
         {
             case "route":
-                Unwrap(context, element);
+                Unwrap(context, connection, element);
                 break;
             case "presence":
                 // On the router's stream a top-level presence is a name advert, never a user's presence.
@@ -65,15 +65,29 @@ internal sealed class RouteCodec(ConnectionContext connection) : ChannelDuplexHa
         return written;
     }
 
-    private static void Unwrap(IChannelHandlerContext context, XElement route)
+    private static void Unwrap(IChannelHandlerContext context, ConnectionContext connection, XElement route)
     {
         int? error = int.TryParse((string?)route.Attribute("error"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int code) ? code : null;
-        var envelope = new RouteEnvelope(route.From(), route.To(), route.Type(), error);
+        var envelope = new Jabberd2Route(route.From(), route.To(), route.Type(), error);
         XElement? inner = route.Elements().FirstOrDefault();
         if (inner is null) return;
         inner.Remove();
         inner.AddAnnotation(envelope);
-        context.FireChannelRead(inner);
+        if (error is int bounced)
+        {
+            // One of our routes came back: its request fails, and it is never handled (or answered) as new traffic.
+            var failure = new RouteErrorException(bounced, envelope.To, envelope.From, inner);
+            connection.Observer.OnBounced(inner, failure);
+            connection.Status(ConnectionStatus.RouteError, inner, failure);
+        }
+        else if (envelope.IsLogCopy)
+        {
+            connection.Observer.OnLogCopy(inner, envelope);
+        }
+        else
+        {
+            context.FireChannelRead(inner);
+        }
     }
 
     private static string? Domain(string? address) => Jid.TryParse(address, out Jid? jid) ? jid.Domain : null;

@@ -2,20 +2,18 @@ using System.Globalization;
 using System.Net;
 using ComponentSdk.Transport;
 
-namespace ComponentSdk;
+namespace ComponentSdk.Runtime;
 
-public partial class Component
+/// <summary>Retrying a connect with backoff, following <c>see-other-host</c>, and reconnecting after a loss.</summary>
+internal sealed partial class ConnectionSupervisor
 {
     private CancellationTokenSource? reconnecting;
 
     /// <summary>
-    /// Connects like <see cref="ConnectAsync(CancellationToken)"/>, retrying transient failures (refused, reset,
-    /// timeouts, a server restarting, a <c>conflict</c> while an old session lingers) with the backoff of
-    /// <see cref="ConnectionOptions.Reconnect"/>, and following <c>see-other-host</c>. Each wait raises
-    /// <see cref="ConnectionStatus.ReconnectScheduled"/>. Throws at once on a permanent failure (see
-    /// <see cref="ConnectionFailures.IsPermanent"/>), or the last error when the attempts run out.
+    /// Connects, retrying transient failures with the backoff of <see cref="ConnectionOptions.Reconnect"/> and
+    /// following <c>see-other-host</c>; throws at once on a permanent failure, or when the attempts run out.
     /// </summary>
-    public async Task ConnectWithRetryAsync(CancellationToken cancellationToken = default)
+    public async Task ConnectWithRetryAsync(CancellationToken cancellationToken)
     {
         string? redirect = null;
         for (int attempt = 1; ; attempt++)
@@ -24,27 +22,27 @@ public partial class Component
             {
                 if (redirect is null)
                 {
-                    await ConnectCoreAsync(null, null, fromRetry: true, cancellationToken).ConfigureAwait(false);
+                    await ConnectAsync(null, null, fromRetry: true, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
                     (string otherHost, int otherPort) = ParseOtherHost(redirect, port);
                     redirect = null;
-                    await ConnectCoreAsync(otherHost, otherPort, fromRetry: true, cancellationToken).ConfigureAwait(false);
+                    await ConnectAsync(otherHost, otherPort, fromRetry: true, cancellationToken).ConfigureAwait(false);
                 }
                 return;
             }
             catch (Exception ex) when (ex is not (OperationCanceledException or ObjectDisposedException) && !ConnectionFailures.IsPermanent(ex))
             {
-                int limit = options.Reconnect.MaxAttempts;
+                int limit = Options.Reconnect.MaxAttempts;
                 if (limit > 0 && attempt >= limit)
                 {
                     throw new ConnectionFailedException(host, port, ex, attempt);
                 }
                 redirect = (ex as StreamErrorException)?.OtherHost;
-                TimeSpan delay = redirect is null ? options.Reconnect.DelayFor(attempt + 1) : TimeSpan.Zero;
+                TimeSpan delay = redirect is null ? Options.Reconnect.DelayFor(attempt + 1) : TimeSpan.Zero;
                 // Visible at the default level: a component that cannot connect must say why, and what it does next.
-                Log.AttemptFailed(logger, displayName, attempt, ex.Message, Describe(delay));
+                Log.AttemptFailed(state.Logger, state.DisplayName, attempt, ex.Message, Describe(delay));
                 await WaitBeforeAttemptAsync(attempt + 1, delay, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -53,15 +51,15 @@ public partial class Component
     /// <summary>Starts reconnecting in the background after a ready connection was lost (when enabled).</summary>
     private void StartReconnecting(Exception cause)
     {
-        if (options.Reconnect.Enabled != true || Volatile.Read(ref disposed) != 0) return;
+        if (Options.Reconnect.Enabled != true || state.IsDisposed) return;
         if (ConnectionFailures.IsPermanent(cause))
         {
             // The server ended a live session for a reason another attempt cannot fix (host-unknown, not-authorized...).
-            Log.ReconnectStopped(logger, displayName, cause.Message);
-            PostStatus(ConnectionStatus.ReconnectFailed, error: cause);
+            Log.ReconnectStopped(state.Logger, state.DisplayName, cause.Message);
+            status.Post(ConnectionStatus.ReconnectFailed, error: cause);
             return;
         }
-        var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(state.Stopping.Token);
         Interlocked.Exchange(ref reconnecting, cancel)?.Cancel();
         _ = Task.Run(async () =>
         {
@@ -72,36 +70,37 @@ public partial class Component
                 if (cause is StreamErrorException { OtherHost: { } other })
                 {
                     (string otherHost, int otherPort) = ParseOtherHost(other, port);
-                    lock (gate)
+                    lock (state.Gate)
                     {
                         host = otherHost;
                         port = otherPort;
                     }
-                    PostStatus(ConnectionStatus.ReconnectScheduled, detail: $"following see-other-host to {otherHost}:{otherPort}");
+                    status.Post(ConnectionStatus.ReconnectScheduled, detail: $"following see-other-host to {otherHost}:{otherPort}");
                 }
                 else
                 {
-                    await WaitBeforeAttemptAsync(1, options.Reconnect.DelayFor(1), cancel.Token).ConfigureAwait(false);
+                    await WaitBeforeAttemptAsync(1, Options.Reconnect.DelayFor(1), cancel.Token).ConfigureAwait(false);
                 }
                 await ConnectWithRetryAsync(cancel.Token).ConfigureAwait(false);
             }
-            catch (Exception) when (cancel.IsCancellationRequested || Volatile.Read(ref disposed) != 0)
+            catch (Exception) when (cancel.IsCancellationRequested || state.IsDisposed)
             {
                 // The application stopped it (disposed, or connected itself).
             }
             catch (Exception ex)
             {
-                Log.ReconnectStopped(logger, displayName, ex.Message);
-                PostStatus(ConnectionStatus.ReconnectFailed, error: ex);
+                Log.ReconnectStopped(state.Logger, state.DisplayName, ex.Message);
+                status.Post(ConnectionStatus.ReconnectFailed, error: ex);
             }
         });
     }
 
-    private void StopReconnecting() => Interlocked.Exchange(ref reconnecting, null)?.Cancel();
+    /// <summary>The application takes over: a reconnect under way gives up.</summary>
+    public void StopReconnecting() => Interlocked.Exchange(ref reconnecting, null)?.Cancel();
 
     private async Task WaitBeforeAttemptAsync(int attempt, TimeSpan delay, CancellationToken cancellationToken)
     {
-        PostStatus(ConnectionStatus.ReconnectScheduled,
+        status.Post(ConnectionStatus.ReconnectScheduled,
             detail: $"attempt {attempt.ToString(CultureInfo.InvariantCulture)} in {delay.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms");
         await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
     }

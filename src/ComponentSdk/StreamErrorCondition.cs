@@ -1,4 +1,4 @@
-namespace ComponentSdk.Xml;
+namespace ComponentSdk;
 
 /// <summary>The defined stream error conditions of RFC 6120 §4.9.3.</summary>
 public enum StreamErrorCondition

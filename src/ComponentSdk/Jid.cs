@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace ComponentSdk.Xml;
+namespace ComponentSdk;
 
 /// <summary>
 /// An XMPP address, <c>local@domain/resource</c> (RFC 7622). Parsing checks the structure, the lengths, and the

@@ -6,10 +6,13 @@ using ComponentSdk.Transport;
 using ComponentSdk.Xml;
 using DotNetty.Common.Concurrency;
 
-namespace ComponentSdk;
+namespace ComponentSdk.Runtime;
 
-/// <summary>Acknowledged delivery: delivery checks, the careful resending of unconfirmed stanzas, and dead letters.</summary>
-public partial class Component
+/// <summary>
+/// Acknowledged delivery: delivery checks (a ping the component addresses to itself, confirming everything sent
+/// before it), the careful resending of unconfirmed stanzas after a loss, and dead letters.
+/// </summary>
+internal sealed partial class Outbox
 {
     /// <summary>Unconfirmed stanzas that make a delivery check go out at once, however recent the last one.</summary>
     private const int DeferredBarrierLimit = 256;
@@ -24,8 +27,17 @@ public partial class Component
     private int resendWindow = 1;
     private int warnedUnanswered;
 
+    /// <summary>On the event loop: true when <paramref name="stanza"/> is one of our delivery checks come back (and consumed).</summary>
+    public bool TryConfirm(XElement stanza, Jid? self)
+    {
+        // A check counts only when it comes back from ourselves: anyone else could send its id.
+        if (delivery is null || stanza.Id() is not { } id || !delivery.IsBarrier(id) || !Jid.SameAddress(stanza.From(), self?.ToString())) return false;
+        ConfirmDelivery(id);
+        return true;
+    }
+
     /// <summary>
-    /// Under the lock: hands the outgoing queue to the ready connection. Stanzas that a lost connection left
+    /// Under the gate: hands the outgoing queue to the ready connection. Stanzas that a lost connection left
     /// unconfirmed come first: they go a batch at a time, each batch confirmed before the next (1, 2, 4... stanzas),
     /// and a stanza on its last attempt goes alone, so that a stanza that ends every connection it is sent on (a server
     /// refusing it) is the only one charged with it. Everything behind them waits its turn.
@@ -43,7 +55,7 @@ public partial class Component
             }
             releasing = true;
             if (delivery!.Count > 0) return; // the batch before is not confirmed yet
-            int last = options.Delivery.MaxAttempts - 1;
+            int last = Options.Delivery.MaxAttempts - 1;
             List<XElement> batch = attempts >= last
                 ? queue.TakeFront(1, _ => true)
                 : queue.TakeFront(resendWindow, s => DeliveryTracker.Attempts(s) is > 0 and var a && a < last);
@@ -54,25 +66,25 @@ public partial class Component
         RequestBarrier(current);
     }
 
-    /// <summary>Under the lock: with acknowledged delivery, sends a check when one is due and watches its return.</summary>
+    /// <summary>Under the gate: with acknowledged delivery, sends a check when one is due and watches its return.</summary>
     private void RequestBarrier(Session current, bool immediately = false)
     {
-        if (delivery is null || jid is null || delivery.SocketOnly || delivery.OutstandingBarrier is not null) return;
+        if (delivery is null || state.Jid is not { } jid || delivery.SocketOnly || delivery.OutstandingBarrier is not null) return;
         bool probe = delivery.NeedsProbe;
         if (delivery.Count == 0 && !probe) return;
-        TimeSpan wait = options.Delivery.CheckInterval - Stopwatch.GetElapsedTime(lastBarrierTimestamp);
+        TimeSpan wait = Options.Delivery.CheckInterval - Stopwatch.GetElapsedTime(lastBarrierTimestamp);
         if (!probe && !immediately && wait > TimeSpan.Zero && delivery.Count < DeferredBarrierLimit)
         {
             // Too soon after the last check: one check later covers this stanza and whatever follows it meanwhile.
             deferredBarrier ??= current.Connection.Channel!.EventLoop.Schedule(RequestDeferredBarrier, wait);
             return;
         }
-        bool stampFrom = options.ConnectionType is ConnectionType.Accept or ConnectionType.Jabberd2;
+        bool stampFrom = Options.ConnectionType is ConnectionType.Accept or ConnectionType.Jabberd2;
         if (delivery.NextBarrier(jid, stampFrom) is not { } barrier) return;
         lastBarrierTimestamp = Stopwatch.GetTimestamp();
         current.Connection.Pump.Enqueue(barrier);
         string id = barrier.Id()!;
-        TimeSpan timeout = probe ? options.Delivery.CheckTimeout : options.RequestTimeout;
+        TimeSpan timeout = probe ? Options.Delivery.CheckTimeout : Options.RequestTimeout;
         // One watch at a time, cancelled when its check returns: a timer left to expire per check would keep every one
         // of them (and what it captures) alive for the whole timeout, tens of MiB under load.
         barrierWatch?.Cancel();
@@ -81,22 +93,22 @@ public partial class Component
 
     private void RequestDeferredBarrier()
     {
-        lock (gate)
+        lock (state.Gate)
         {
             deferredBarrier = null;
-            if (ready && session is { } current) RequestBarrier(current);
+            if (state.Ready && state.Session is { } current) RequestBarrier(current);
         }
     }
 
     /// <summary>On the event loop: one of our checks came back.</summary>
     private void ConfirmDelivery(string barrierId)
     {
-        lock (gate)
+        lock (state.Gate)
         {
             if (!delivery!.TryConfirm(barrierId)) return;
             barrierWatch?.Cancel();
             barrierWatch = null;
-            if (!ready || session is not { } current) return;
+            if (!state.Ready || state.Session is not { } current) return;
             if (releasing && delivery.Count == 0)
             {
                 resendWindow = Math.Min(resendWindow * 2, MaxResendWindow);
@@ -112,9 +124,9 @@ public partial class Component
     /// <summary>On the event loop: a check was not answered in time.</summary>
     private void OnCheckUnanswered(Session current, string id, bool probe, TimeSpan timeout)
     {
-        lock (gate)
+        lock (state.Gate)
         {
-            if (session != current || delivery!.OutstandingBarrier != id) return;
+            if (state.Session != current || delivery!.OutstandingBarrier != id) return;
             if (probe)
             {
                 // The server does not route what we address to ourselves: keeping stanzas for a confirmation that never
@@ -125,11 +137,11 @@ public partial class Component
         }
         if (probe)
         {
-            string reason = $"the server did not route a delivery check (a ping {displayName} addressed to itself) back within {timeout.TotalSeconds:0.###} s";
-            if (Interlocked.Exchange(ref warnedUnanswered, 1) == 0) Log.DeliveryChecksUnanswered(logger, displayName, reason);
-            else Log.DeliveryChecksUnansweredAgain(logger, displayName, reason);
-            ComponentTelemetry.DeliveryFallbacks.Add(1, telemetryTag);
-            PostStatus(ConnectionStatus.DeliveryChecksUnanswered, detail: reason);
+            string reason = $"the server did not route a delivery check (a ping {state.DisplayName} addressed to itself) back within {timeout.TotalSeconds:0.###} s";
+            if (Interlocked.Exchange(ref warnedUnanswered, 1) == 0) Log.DeliveryChecksUnanswered(state.Logger, state.DisplayName, reason);
+            else Log.DeliveryChecksUnansweredAgain(state.Logger, state.DisplayName, reason);
+            ComponentTelemetry.DeliveryFallbacks.Add(1, state.TelemetryTag);
+            status.Post(ConnectionStatus.DeliveryChecksUnanswered, detail: reason);
             return;
         }
         ConnectionContext context = current.Connection.Context;
@@ -139,7 +151,7 @@ public partial class Component
     }
 
     /// <summary>
-    /// Under the lock, when a connection closed: what goes back to the queue, and what is given up on. With
+    /// Under the gate, when a connection closed: what goes back to the queue, and what is given up on. With
     /// acknowledged delivery, everything unconfirmed goes back (each charged an attempt if it was written) unless the
     /// server closed its stream after ours, which proves it processed everything; a stanza out of attempts is dropped.
     /// </summary>
@@ -157,21 +169,21 @@ public partial class Component
             return (unsent.FindAll(s => !IsBarrier(s)), []);
         }
         List<XElement> unconfirmed = delivery.TakeUnconfirmed(chargeExcept: new HashSet<XElement>(unsent, ReferenceEqualityComparer.Instance));
-        List<XElement> dropped = unconfirmed.FindAll(s => DeliveryTracker.Attempts(s) >= options.Delivery.MaxAttempts);
-        if (dropped.Count > 0) unconfirmed.RemoveAll(s => DeliveryTracker.Attempts(s) >= options.Delivery.MaxAttempts);
+        List<XElement> dropped = unconfirmed.FindAll(s => DeliveryTracker.Attempts(s) >= Options.Delivery.MaxAttempts);
+        if (dropped.Count > 0) unconfirmed.RemoveAll(s => DeliveryTracker.Attempts(s) >= Options.Delivery.MaxAttempts);
         return (unconfirmed, dropped);
     }
 
     /// <summary>Reports stanzas given up on: a warning each, a status event carrying it, the metric, and its request failed.</summary>
-    private void ReportDropped(List<XElement> dropped, Exception? cause)
+    public void ReportDropped(List<XElement> dropped, Exception? cause)
     {
         foreach (XElement stanza in dropped)
         {
             var error = new StanzaDroppedException(stanza, DeliveryTracker.Attempts(stanza), cause);
-            Log.StanzaDropped(logger, displayName, stanza.Name.LocalName, stanza.Id() ?? "(none)", stanza.To() ?? "(none)", error.Attempts, error.Message);
-            ComponentTelemetry.StanzasDropped.Add(1, telemetryTag);
+            Log.StanzaDropped(state.Logger, state.DisplayName, stanza.Name.LocalName, stanza.Id() ?? "(none)", stanza.To() ?? "(none)", error.Attempts, error.Message);
+            ComponentTelemetry.StanzasDropped.Add(1, state.TelemetryTag);
             pending.TryFail(stanza, error);
-            PostStatus(ConnectionStatus.StanzaDropped, stanza, error);
+            status.Post(ConnectionStatus.StanzaDropped, stanza, error);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace ComponentSdk.Xml;
+namespace ComponentSdk;
 
 /// <summary>Converts <see cref="StreamErrorCondition"/> values to and from their RFC 6120 element names.</summary>
 public static class StreamErrorConditions

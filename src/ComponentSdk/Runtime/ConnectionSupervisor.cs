@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Xml.Linq;
+using ComponentSdk.Diagnostics;
+using ComponentSdk.Dispatch;
+using ComponentSdk.Protocols.Accept;
+using ComponentSdk.Protocols.Client;
+using ComponentSdk.Protocols.Jabberd2;
+using ComponentSdk.Protocols.Legacy;
+using ComponentSdk.Transport;
+using ComponentSdk.Xml;
+using DotNetty.Common.Concurrency;
+using DotNetty.Transport.Channels;
+
+namespace ComponentSdk.Runtime;
+
+/// <summary>
+/// The connection's life: connecting (one attempt at a time), becoming ready, closing cleanly, and what a closed
+/// connection leaves behind (unconfirmed stanzas back to the queue, requests failed). Reconnecting is in the other
+/// half of this type.
+/// </summary>
+internal sealed partial class ConnectionSupervisor
+{
+    private readonly ComponentState state;
+    private readonly IEventLoop eventLoop;
+    private readonly Outbox outbox;
+    private readonly Inbox inbox;
+    private readonly PendingRequests pending;
+    private readonly StatusReporter status;
+    private readonly SemaphoreSlim lifecycle = new(1, 1);
+    private string host;
+    private int port;
+    private string? boundResource; // a Client login's resource from the server, asked for again on reconnect
+
+    public ConnectionSupervisor(ComponentState state, IEventLoop eventLoop, Outbox outbox, Inbox inbox, PendingRequests pending, StatusReporter status)
+    {
+        this.state = state;
+        this.eventLoop = eventLoop;
+        this.outbox = outbox;
+        this.inbox = inbox;
+        this.pending = pending;
+        this.status = status;
+        host = state.Options.Host;
+        port = state.Options.Port;
+        Resource = string.IsNullOrEmpty(state.Options.Login.Resource) ? Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()) : state.Options.Login.Resource;
+    }
+
+    private ConnectionOptions Options => state.Options;
+
+    /// <summary>The resource a Legacy login names: the configured one, or one made once and reused on reconnect.</summary>
+    public string Resource { get; }
+
+    /// <summary>
+    /// Connects (to <paramref name="host"/> and <paramref name="port"/> when given, kept for later connects) and
+    /// negotiates, over <paramref name="channel"/> instead of TCP when one is given. A live connection is ended first.
+    /// </summary>
+    public async Task ConnectAsync(string? host, int? port, bool fromRetry, CancellationToken cancellationToken, IChannel? channel = null)
+    {
+        state.ThrowIfDisposed();
+        if (!fromRetry) StopReconnecting(); // the application takes over
+        if (port is < 1 or > 65535) throw new ArgumentOutOfRangeException(nameof(port), port, "The port must be between 1 and 65535.");
+        if (host is not null && Uri.CheckHostName(host) == UriHostNameType.Unknown) throw new ArgumentException($"'{host}' is not an IP address or host name.", nameof(host));
+
+        await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            state.ThrowIfDisposed(); // disposal may have begun while this waited: it must not find a connection made after it
+            if (host is not null) this.host = host;
+            if (port is not null) this.port = port.Value;
+            await DropAsync().ConfigureAwait(false);
+
+            var attempt = new Session(this, inbox, state, status, LoginResource());
+            lock (state.Gate) state.Session = attempt;
+            using Activity? activity = StartConnectActivity(fromRetry);
+            status.Post(ConnectionStatus.Connect);
+            status.Post(ConnectionStatus.Connecting, detail: $"{this.host}:{this.port}");
+            try
+            {
+                if (channel is not null) attempt.Connection.Attach(channel, CreateNegotiation(attempt.Connection.Context));
+                else await attempt.Connection.OpenAsync(eventLoop, this.host, this.port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var failure = new ConnectionFailedException(this.host, this.port, ex);
+                lock (state.Gate)
+                {
+                    if (state.Session == attempt) state.Session = null;
+                }
+                status.Post(ConnectionStatus.ConnectFail, error: failure);
+                activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+                throw failure;
+            }
+
+            try
+            {
+                await attempt.Negotiated.WaitAsync(cancellationToken).ConfigureAwait(false);
+                activity?.SetTag("xmpp.jid", state.Jid?.ToString());
+            }
+            catch (Exception ex)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                if (ex is OperationCanceledException) attempt.Connection.Channel?.CloseAsync();
+                throw;
+            }
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    /// <summary>A span covering one connection attempt, from the TCP connect to ready (or failure).</summary>
+    private Activity? StartConnectActivity(bool fromRetry)
+    {
+        Activity? activity = ComponentTelemetry.Source.StartActivity("xmpp.connect", ActivityKind.Client);
+        if (activity is null) return null;
+        activity.SetTag(ComponentTelemetry.ConnectionTag, state.DisplayName);
+        activity.SetTag("server.address", host);
+        activity.SetTag("server.port", port);
+        activity.SetTag("xmpp.connection_type", Options.ConnectionType.ToString());
+        activity.SetTag("xmpp.reconnect", fromRetry);
+        return activity;
+    }
+
+    /// <summary>
+    /// Sends <c>&lt;/stream:stream&gt;</c>, waits up to <see cref="ConnectionOptions.ShutdownTimeout"/> for the
+    /// server to close its own, then closes the socket. Does nothing without a connection.
+    /// </summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        StopReconnecting();
+        await lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Session? current;
+            lock (state.Gate) current = state.Session;
+            if (current?.Connection.Channel is not { Active: true } channel) return;
+
+            status.Post(ConnectionStatus.StreamEnd);
+            status.Post(ConnectionStatus.ShutdownStart);
+            ConnectionContext context = current.Connection.Context;
+            context.MarkLocalClose();
+            long started = TimeProvider.System.GetTimestamp();
+            if (context.MarkFooterSent())
+            {
+                try
+                {
+                    // A server that stops reading would hold the write forever: the shutdown timeout bounds it.
+                    await channel.WriteAndFlushAsync(StreamFooter.Instance).WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The socket is gone or stuck; closing below is all that is left to do.
+                }
+            }
+            status.Post(ConnectionStatus.SocketDisconnect);
+            try
+            {
+                // The dispatch stage closes the socket when the server's closing tag arrives.
+                TimeSpan left = Options.ShutdownTimeout - TimeProvider.System.GetElapsedTime(started);
+                await current.Closed.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                await CloseNowAsync(current, channel).ConfigureAwait(false);
+            }
+            status.Post(ConnectionStatus.ShutdownFinish);
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    /// <summary>For disposal, after <see cref="ShutdownAsync"/>: closes whatever a connect under way made meanwhile.</summary>
+    public async Task CloseAsync()
+    {
+        await lifecycle.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            Session? current;
+            lock (state.Gate) current = state.Session;
+            if (current?.Connection.Channel is { } channel) await channel.CloseAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            lifecycle.Release();
+        }
+    }
+
+    /// <summary>Ends the current connection without waiting for the server (used before connecting again).</summary>
+    private async Task DropAsync()
+    {
+        Session? old;
+        lock (state.Gate) old = state.Session;
+        if (old?.Connection.Channel is not { } channel) return;
+        old.Connection.Context.MarkLocalClose();
+        StreamCloser.EndStreamAndClose(channel, old.Connection.Context);
+        try
+        {
+            await old.Closed.WaitAsync(Options.ShutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await CloseNowAsync(old, channel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Closes the socket and waits briefly for the session to account for it (a channel never active reports nothing).</summary>
+    private static async Task CloseNowAsync(Session attempt, IChannel channel)
+    {
+        await channel.CloseAsync().ConfigureAwait(false);
+        await Task.WhenAny(attempt.Closed, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+    }
+
+    private IChannelHandler CreateNegotiation(ConnectionContext context) => Options.ConnectionType switch
+    {
+        ConnectionType.Accept => new AcceptHandshake(context),
+        ConnectionType.Client => new ClientNegotiation(context),
+        ConnectionType.Legacy => new LegacyNegotiation(context),
+        _ => new Jabberd2Negotiation(context),
+    };
+
+    /// <summary>
+    /// The resource the next login asks for. A Client login without a configured one lets the server pick the first
+    /// time and then asks for the one it was given, so that its address survives a reconnect (a server that refuses
+    /// picks another); a Legacy login must name one and uses <see cref="Resource"/>.
+    /// </summary>
+    private string? LoginResource()
+    {
+        if (Options.ConnectionType != ConnectionType.Client || !string.IsNullOrEmpty(Options.Login.Resource)) return Resource;
+        lock (state.Gate) return boundResource;
+    }
+
+    /// <summary>On the event loop: negotiation finished.</summary>
+    public void OnReady(Session attempt, SessionEstablished established)
+    {
+        lock (state.Gate)
+        {
+            if (state.Session != attempt) return;
+            state.Ready = true;
+            state.Jid = established.Jid;
+            boundResource = established.Jid.Resource;
+            state.StreamId = established.StreamId;
+            outbox.OnReady(attempt);
+        }
+        outbox.ReleaseWaiters(); // senders waiting for room in a full queue can now go straight to the connection
+        Log.Ready(state.Logger, state.DisplayName, established.Jid.ToString(), established.StreamId);
+        status.Post(ConnectionStatus.Ready);
+        inbox.PostReady();
+    }
+
+    /// <summary>On the event loop: the connection closed; <paramref name="error"/> says why, null after a clean close.</summary>
+    public void OnClosed(Session attempt, Exception? error)
+    {
+        bool wasReady;
+        List<XElement> dropped;
+        lock (state.Gate)
+        {
+            wasReady = state.Ready && state.Session == attempt;
+            dropped = outbox.OnClosed(attempt);
+            if (state.Session == attempt)
+            {
+                state.Session = null;
+                state.Ready = false;
+                state.StreamId = null;
+                // Another login took our resource (RFC 6120 §4.9.3.3): asking for it again would take it back, and
+                // the two would push each other out for ever. The next login lets the server pick.
+                if (error is StreamErrorException { Condition: StreamErrorCondition.Conflict }) boundResource = null;
+            }
+        }
+        outbox.ReportDropped(dropped, error);
+        pending.FailSentOn(attempt, new ConnectionLostException("The connection closed before the reply arrived.", error));
+        if (error is not null)
+        {
+            // A failed negotiation is reported to the caller of ConnectAsync; only a ready connection is "lost".
+            // A connection the application was closing (a shutdown, a connect to somewhere else) is not "lost", even
+            // if it ended with an error: reconnecting would undo what the application asked for.
+            bool closing = attempt.Connection.Context.LocalClose;
+            if (wasReady && !closing) Log.ConnectionLost(state.Logger, state.DisplayName, error.Message);
+            status.Post(ConnectionStatus.SocketFail, error: error);
+            if (wasReady && !closing) StartReconnecting(error);
+        }
+    }
+}

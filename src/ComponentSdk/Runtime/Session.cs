@@ -1,0 +1,57 @@
+using System.Xml.Linq;
+using ComponentSdk.Transport;
+
+namespace ComponentSdk.Runtime;
+
+/// <summary>
+/// One connection attempt and the observer of its pipeline; callbacks from an attempt that is no longer current are
+/// ignored by the parts they go to.
+/// </summary>
+internal sealed class Session : IConnectionObserver
+{
+    private readonly ConnectionSupervisor supervisor;
+    private readonly Inbox inbox;
+    private readonly ComponentState state;
+    private readonly StatusReporter status;
+    private readonly TaskCompletionSource negotiated = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Session(ConnectionSupervisor supervisor, Inbox inbox, ComponentState state, StatusReporter status, string? resource)
+    {
+        this.supervisor = supervisor;
+        this.inbox = inbox;
+        this.state = state;
+        this.status = status;
+        Connection = new Connection(new ConnectionContext(state.Options, this, state.Logger, resource));
+    }
+
+    public Connection Connection { get; }
+
+    public Task Negotiated => negotiated.Task;
+
+    /// <summary>Completes once the closed connection has been accounted for (unconfirmed stanzas requeued, requests failed).</summary>
+    public Task Closed => closed.Task;
+
+    public bool WantsElementEvents => state.RaiseElementEvents;
+
+    public void OnStatus(ConnectionStatusEventArgs status) => this.status.Post(status);
+
+    public void OnNegotiated(SessionEstablished session)
+    {
+        supervisor.OnReady(this, session);
+        negotiated.TrySetResult();
+    }
+
+    public void OnStanza(XElement stanza) => inbox.OnStanza(stanza);
+
+    public void OnBounced(XElement stanza, XmppException error) => inbox.OnBounced(stanza, error);
+
+    public void OnLogCopy(XElement stanza, Jabberd2Route route) => inbox.OnLogCopy(stanza, route);
+
+    public void OnClosed(Exception? error)
+    {
+        supervisor.OnClosed(this, error);
+        negotiated.TrySetException(error ?? new ConnectionLostException("The connection closed during negotiation."));
+        closed.TrySetResult();
+    }
+}
