@@ -7,7 +7,8 @@ using DotNetty.Transport.Channels;
 namespace ComponentSdk.Xml;
 
 /// <summary>
-/// Splits an XMPP byte stream into frames, whatever the TCP chunking: a <see cref="StreamHeaderFrame"/> for the
+/// A DotNetty building block, first of the SDK's pipeline and usable in any DotNetty pipeline of your own (with
+/// <see cref="XmlStanzaCodec"/> behind it). Splits an XMPP byte stream into frames, whatever the TCP chunking: a <see cref="StreamHeaderFrame"/> for the
 /// stream's opening tag, one <see cref="IByteBuffer"/> per top-level element (a stanza, exactly its bytes),
 /// <see cref="WhitespaceKeepAlive"/> for whitespace between stanzas, and <see cref="StreamFooter"/> for
 /// <c>&lt;/stream:stream&gt;</c>.

@@ -3,7 +3,7 @@ using DotNetty.Buffers;
 namespace ComponentSdk.Xml;
 
 /// <summary>
-/// Emitted by <see cref="StanzaFramer"/> for the stream's opening tag (<c>&lt;stream:stream ...&gt;</c>), without
+/// A DotNetty message, emitted by <see cref="StanzaFramer"/> for the stream's opening tag (<c>&lt;stream:stream ...&gt;</c>), without
 /// any XML declaration before it. The holder owns one reference to <see cref="DefaultByteBufferHolder.Content"/>.
 /// </summary>
 public sealed class StreamHeaderFrame : DefaultByteBufferHolder

@@ -6,7 +6,8 @@ using DotNetty.Transport.Channels;
 namespace ComponentSdk.Xml;
 
 /// <summary>
-/// Turns frames from <see cref="StanzaFramer"/> into objects and objects into bytes. Inbound: a
+/// A DotNetty building block, behind <see cref="StanzaFramer"/> in the SDK's pipeline and usable in any DotNetty
+/// pipeline of your own. Turns frames from <see cref="StanzaFramer"/> into objects and objects into bytes. Inbound: a
 /// <see cref="StreamHeaderFrame"/> becomes a <see cref="StreamHeader"/>, a stanza's bytes an
 /// <see cref="XElement"/> (content namespaces removed, payload namespaces kept); <see cref="StreamFooter"/> and
 /// <see cref="WhitespaceKeepAlive"/> pass through. Outbound: <see cref="StreamHeader"/>, <see cref="XElement"/>,
