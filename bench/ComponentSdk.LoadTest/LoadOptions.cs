@@ -17,10 +17,14 @@ internal sealed record LoadOptions
           --count N            messages per run at W>1 (default 200000)
           --latency-count N    messages per run at W=1 (default 20000)
           --warmup N           messages before measuring, at W=1000, for the JIT to settle (default 400000)
+          --cold               first measure a freshly started component: 5,000 messages of warm-up, then --count
+                               messages at W=1000, reported beside the warm rate (start-up and JIT cost)
           --runs N             runs of each window; the summary shows medians (default 3)
           --body N             body bytes (default 300)
           --drop-self-iqs      do not route back the iqs the component addresses to itself (its delivery checks), as a
                                minimal router that only routes messages does
+          --env NAME=VALUE     an environment variable for the launched component only (runtime settings such as
+                               DOTNET_TieredPGO=0); may be repeated
           -- ARGS              further arguments for a launched component
         """;
 
@@ -34,9 +38,11 @@ internal sealed record LoadOptions
     public int LatencyCount { get; init; } = 20_000;
     public int Warmup { get; init; } = 400_000;
     public int Runs { get; init; } = 3;
+    public bool Cold { get; init; }
     public int BodyBytes { get; init; } = 300;
     public bool DropSelfIqs { get; init; }
     public IReadOnlyList<string> ComponentArguments { get; init; } = [];
+    public IReadOnlyList<string> ComponentEnvironment { get; init; } = [];
 
     /// <summary>Null when help was asked for.</summary>
     public static LoadOptions? Parse(string[] args)
@@ -59,8 +65,10 @@ internal sealed record LoadOptions
                 "--latency-count" => options with { LatencyCount = Number() },
                 "--warmup" => options with { Warmup = Number() },
                 "--runs" => options with { Runs = Number() },
+                "--cold" => options with { Cold = true },
                 "--body" => options with { BodyBytes = Number() },
                 "--drop-self-iqs" => options with { DropSelfIqs = true },
+                "--env" => options with { ComponentEnvironment = [.. options.ComponentEnvironment, Next()] },
                 "--" => options with { ComponentArguments = args[(i + 1)..] },
                 _ => throw new ArgumentException($"Unknown argument {args[i]}; see --help."),
             };

@@ -30,9 +30,10 @@ internal sealed class StanzaWriter
     private int bindingCount;
     private int rootBindingCount;
     private int generatedPrefixes;
-    // The UTF-8 of local names written on this thread, shared by every stream written on it.
+    // The UTF-8 of local names written on this thread, shared by every stream written on it; taken once per call.
     [ThreadStatic]
-    private static NameEntry[]? names;
+    private static NameEntry[]? namesOfThisThread;
+    private NameEntry[] names = [];
 
     private const int NameSlots = 256;
 
@@ -119,6 +120,7 @@ internal sealed class StanzaWriter
 
     private void Begin()
     {
+        names = namesOfThisThread ??= new NameEntry[NameSlots];
         if (buffer.Length > RetainedBufferBytes) buffer = new byte[1024];
         length = 0;
     }
@@ -319,7 +321,7 @@ internal sealed class StanzaWriter
     private void WriteName(XName name)
     {
         uint slot = (uint)RuntimeHelpers.GetHashCode(name) & (NameSlots - 1);
-        ref NameEntry entry = ref (names ??= new NameEntry[NameSlots])[slot];
+        ref NameEntry entry = ref names[slot];
         if (!ReferenceEquals(entry.Name, name))
         {
             entry = new NameEntry { Name = name, Bytes = Encoding.UTF8.GetBytes(name.LocalName) };

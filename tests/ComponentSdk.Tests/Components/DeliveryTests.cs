@@ -46,12 +46,15 @@ public class DeliveryTests : RouterFixture
         for (int i = 0; i < 1000; i++) await component.SendAsync(Message(i), cancellationToken);
         await TestComponent.Until(() => component.UnconfirmedCount == 0, null, "every stanza confirmed");
 
+        var originIds = new HashSet<string>();
         for (int i = 0; i < 1000; i++)
         {
             XElement received = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
             Assert.That((int)received.Element("body")!, Is.EqualTo(i));
             Assert.That(received.OriginId(), Is.Not.Empty, "stanzas get an origin-id so a receiver can drop repeats");
+            originIds.Add(received.OriginId()!);
         }
+        Assert.That(originIds, Has.Count.EqualTo(1000), "each stanza's origin-id is its own");
         Assert.That(barriers.Count, Is.InRange(1, 1000), "one barrier per round trip, not one per stanza");
         TestContext.Out.WriteLine($"{barriers.Count} barriers for 1000 stanzas");
         Assert.That(component.Iqs, Is.Empty, "barriers are not handed to the application");
@@ -289,7 +292,7 @@ public class DeliveryTests : RouterFixture
         XElement presence = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
         XElement iq = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
         XElement kept = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
-        Assert.That(Guid.TryParse(message.OriginId(), out _), Is.True, "a UUID");
+        Assert.That(Guid.TryParse(message.OriginId(), out Guid guid) && guid.Version == 4, Is.True, "a random UUID");
         Assert.That(presence.OriginId(), Is.Not.Null.And.Not.EqualTo(message.OriginId()));
         Assert.That(iq.Elements(), Is.Empty, "an iq's payload is its only child");
         Assert.That(kept.OriginId(), Is.EqualTo("mine"), "the sender's own origin-id is kept");

@@ -1,0 +1,29 @@
+using ComponentSdk.Dispatch;
+
+namespace ComponentSdk.Tests.Dispatch;
+
+public class OriginIdsTests
+{
+    [Test]
+    public void IdsAreRandomVersion4UuidsAndNeverRepeat()
+    {
+        var ids = new OriginIds();
+        var seen = new HashSet<string>();
+        for (int i = 0; i < 10_000; i++) // many refills of the random bytes
+        {
+            string id = ids.Next();
+            Assert.That(Guid.TryParseExact(id, "D", out Guid guid), Is.True, id);
+            Assert.That(guid.Version, Is.EqualTo(4), id);
+            Assert.That(guid.Variant >> 2, Is.EqualTo(0b10), $"{id}: the RFC 9562 variant");
+            Assert.That(seen.Add(id), Is.True, $"{id} came twice");
+        }
+    }
+
+    [Test]
+    public void TwoSendersDrawDifferentIds()
+    {
+        string first = new OriginIds().Next();
+        string second = new OriginIds().Next();
+        Assert.That(first, Is.Not.EqualTo(second));
+    }
+}
