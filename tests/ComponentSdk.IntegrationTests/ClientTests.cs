@@ -230,7 +230,7 @@ public class ClientTests
         {
             legacy.RaiseElementEvents = true;
             legacy.StatusChanged += (_, e) => events.Enqueue($"{e.Status} {e.Detail} {e.Stanza}");
-            await legacy.ConnectAsync(cancellationToken);
+            await Servers.Get(server).ConnectAgainAsync(legacy, cancellationToken);
         }
 
         string log = logger.All;

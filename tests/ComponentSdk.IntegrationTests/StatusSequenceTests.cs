@@ -61,10 +61,15 @@ public class StatusSequenceTests
     {
         await using var component = new Component(Options(server, type));
         var statuses = new List<ConnectionStatus>();
+        var errors = new List<string>();
         var finished = new TaskCompletionSource();
         component.StatusChanged += (_, e) =>
         {
-            lock (statuses) statuses.Add(e.Status);
+            lock (statuses)
+            {
+                statuses.Add(e.Status);
+                if (e.Error is not null) errors.Add($"{e.Status}: {e.Error.Message}");
+            }
             if (e.Status == ConnectionStatus.ShutdownFinish) finished.TrySetResult();
         };
 
@@ -74,7 +79,7 @@ public class StatusSequenceTests
 
         List<ConnectionStatus> seen;
         lock (statuses) seen = [.. statuses];
-        string all = string.Join(", ", seen);
+        string all = string.Join(", ", seen) + string.Concat(errors.Select(e => "\n" + e));
         // jabberd2's router advertises names whenever it likes: not a step of the connection.
         seen.RemoveAll(s => s == ConnectionStatus.NameAdvertised);
         int session = seen.IndexOf(SessionNegotiate);

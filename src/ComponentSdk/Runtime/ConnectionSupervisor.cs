@@ -145,7 +145,8 @@ internal sealed partial class ConnectionSupervisor
                 try
                 {
                     // A server that stops reading would hold the write forever: the shutdown timeout bounds it.
-                    await channel.WriteAndFlushAsync(StreamFooter.Instance).WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+                    // Through the pump, behind what was sent before the shutdown; what is sent after it waits for the next connection.
+                    await current.Connection.Pump.EndStreamAsync().WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Xml.Linq;
 using ComponentSdk.Diagnostics;
 using ComponentSdk.Concurrency;
+using ComponentSdk.Xml;
 using DotNetty.Transport.Channels;
 
 namespace ComponentSdk.Transport;
@@ -11,7 +12,9 @@ namespace ComponentSdk.Transport;
 /// event-loop task writes everything queued so far and flushes once, so a burst costs one wake-up and one
 /// system call rather than one per stanza. Order is the order of <see cref="Enqueue"/>. Writing stops while the
 /// channel is not writable (DotNetty's high-water mark) and resumes when it is; callers wait in
-/// <see cref="WaitForRoomAsync"/> while more than the backlog limit is waiting.
+/// <see cref="WaitForRoomAsync"/> while more than the backlog limit is waiting. Our closing tag goes through it too
+/// (<see cref="EndStreamAsync"/>), behind what was enqueued before it; nothing is written after it (the rest stays for
+/// <see cref="TakeUnsent"/>), as a peer takes bytes after the end of the stream for malformed XML.
 /// </summary>
 internal sealed class OutboundPump
 {
@@ -25,6 +28,12 @@ internal sealed class OutboundPump
     private readonly KeyValuePair<string, object?> tag;
     private int scheduled;
     private int count;
+    // Set when EndStreamAsync queued our closing tag; completed once it was written.
+    private TaskCompletionSource? footer;
+    private bool ended;
+
+    // Stands for the closing tag in the queue; never written as an element.
+    private static readonly XElement FooterMarker = new("end-of-stream");
 
     public OutboundPump(IChannel channel, ConnectionContext connection)
     {
@@ -57,15 +66,30 @@ internal sealed class OutboundPump
         return new ValueTask(waiter.WaitAsync(cancellationToken));
     }
 
+    /// <summary>
+    /// Queues our <c>&lt;/stream:stream&gt;</c> behind everything enqueued so far; the task completes once it was
+    /// written and flushed. Call after <see cref="ConnectionContext.MarkFooterSent"/> returned true.
+    /// </summary>
+    public Task EndStreamAsync()
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref footer, written, null) is { } already) return already.Task;
+        queue.Enqueue(FooterMarker);
+        Schedule();
+        return written.Task;
+    }
+
     /// <summary>Takes back, in order, what was never handed to the channel (the connection closed first).</summary>
     public List<XElement> TakeUnsent()
     {
         var unsent = new List<XElement>();
         while (queue.TryDequeue(out XElement? stanza))
         {
+            if (ReferenceEquals(stanza, FooterMarker)) continue;
             Interlocked.Decrement(ref count);
             unsent.Add(stanza);
         }
+        footer?.TrySetException(new ConnectionLostException("The connection closed before the closing tag was written."));
         ReleaseWaiters(); // they will find the connection gone and queue instead
         return unsent;
     }
@@ -88,10 +112,18 @@ internal sealed class OutboundPump
     private void Drain()
     {
         Volatile.Write(ref scheduled, 0);
-        if (!channel.Active) return; // left for TakeUnsent
+        // Left for TakeUnsent: the socket is gone, or the stream is over (our closing tag was written here, or by an error
+        // path that closes the socket right after it).
+        if (!channel.Active || ended || (connection.FooterSent && Volatile.Read(ref footer) is null)) return;
         int wrote = 0;
         while (channel.IsWritable && queue.TryDequeue(out XElement? stanza))
         {
+            if (ReferenceEquals(stanza, FooterMarker))
+            {
+                ended = true;
+                WriteFooter(wrote);
+                return;
+            }
             Task write = channel.WriteAsync(stanza);
             if (write.IsFaulted) Log.WriteFailed(connection.Logger, write.Exception!.GetBaseException(), connection.Options.DisplayName);
             if (Interlocked.Decrement(ref count) == lowWater) ReleaseWaiters();
@@ -101,6 +133,18 @@ internal sealed class OutboundPump
         channel.Flush();
         ComponentTelemetry.StanzasSent.Add(wrote, tag);
         // Not writable: the rest waits for the writability change, which schedules the next drain.
+    }
+
+    private void WriteFooter(int stanzasBefore)
+    {
+        if (stanzasBefore > 0) ComponentTelemetry.StanzasSent.Add(stanzasBefore, tag);
+        TaskCompletionSource written = footer!;
+        channel.WriteAndFlushAsync(StreamFooter.Instance).ContinueWith(static (write, state) =>
+        {
+            var done = (TaskCompletionSource)state!;
+            if (write.IsFaulted) done.TrySetException(write.Exception!.InnerExceptions);
+            else done.TrySetResult();
+        }, written, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void ReleaseWaiters() => room.Release();
