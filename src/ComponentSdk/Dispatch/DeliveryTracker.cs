@@ -31,7 +31,6 @@ internal sealed class DeliveryTracker
 
     private readonly Queue<XElement> unconfirmed = new();
     private readonly string barrierPrefix;
-    private readonly OriginIds originIds = new();
     private readonly RoomSignal room = new();
     private long barrierCounter;
     private string? barrierId;
@@ -84,7 +83,7 @@ internal sealed class DeliveryTracker
     public void Track(XElement stanza)
     {
         if (stanza.Name.LocalName is "message" or "presence" && stanza.Name.Namespace == XNamespace.None && stanza.Element(OriginIdName) is null)
-            stanza.Add(new XElement(OriginIdName, new XAttribute("id", originIds.Next())));
+            stanza.Add(new XElement(OriginIdName, new XAttribute("id", OriginIds.Next())));
         unconfirmed.Enqueue(stanza);
     }
 
