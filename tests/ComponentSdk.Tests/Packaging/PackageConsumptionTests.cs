@@ -41,6 +41,9 @@ public class PackageConsumptionTests
         await LocalPackages.DotnetAsync("build -c Release", app, cancellationToken);
         Assert.That(File.Exists(Path.Combine(app, "bin", "Release", "net10.0", "ComponentSdk.xml")), Is.True,
             "the SDK's documentation is copied beside the program, where --help reads it");
+        string runtimeConfig = File.ReadAllText(Directory.GetFiles(Path.Combine(app, "bin", "Release", "net10.0"), "*.runtimeconfig.json").Single());
+        Assert.That(runtimeConfig, Does.Contain("\"System.Runtime.TieredCompilation.CallCountingDelayMs\": 0"),
+            "the hosting package's quick warm-up reaches the program's runtime settings");
         string output = await LocalPackages.DotnetAsync("run -c Release --no-build", app, cancellationToken);
         Assert.That(output, Does.Contain("reply: HELLO"), "a component built from the packages connected and answered");
         Assert.That(output, Does.Contain("help: True"), "the hosting package reads the SDK's XML documentation");
