@@ -37,6 +37,7 @@ public static class OptionsHelp
             ("Liveness: keepalives and pings", Collect(typeof(LivenessOptions), defaults.Liveness, sectionName + ":Liveness:", docs)),
             ("Reconnect: after a lost connection", Collect(typeof(ReconnectOptions), defaults.Reconnect, sectionName + ":Reconnect:", docs)),
             ("Jabberd2: the names a jabberd2 router component binds", Collect(typeof(Jabberd2Options), defaults.Jabberd2, sectionName + ":Jabberd2:", docs)),
+            ("Dns: finding the server of a Client or Legacy login without a Host", Collect(typeof(DnsOptions), defaults.Dns, sectionName + ":Dns:", docs)),
         };
         var all = sections.SelectMany(s => s.Rows).ToList();
         int width = all.Max(r => r.Key.Length) + 2;
@@ -79,6 +80,7 @@ public static class OptionsHelp
             string s when s.Length == 0 => "-",
             TimeSpan t => t.ToString("c", CultureInfo.InvariantCulture),
             bool b => b ? "true" : "false",
+            IEnumerable<string> list => list.Any() ? string.Join(",", list) : "-",
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? "-",
         };

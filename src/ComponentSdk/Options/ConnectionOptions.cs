@@ -18,10 +18,16 @@ public sealed class ConnectionOptions
     /// <summary>The dialect. Defaults to <see cref="ConnectionType.Accept"/>.</summary>
     public ConnectionType ConnectionType { get; set; } = ConnectionType.Accept;
 
-    /// <summary>The server's address: an IP address or a host name (PCJ's <c>IP</c>).</summary>
+    /// <summary>
+    /// The server's address: an IP address or a host name (PCJ's <c>IP</c>). Required for components; a Client or
+    /// Legacy login without it finds the server of its domain through DNS (see <see cref="Dns"/>).
+    /// </summary>
     public string Host { get; set; } = "";
 
-    /// <summary>The server's port, for example 5347 for components, 5222 for clients.</summary>
+    /// <summary>
+    /// The server's port, for example 5347 for components, 5222 for clients. Without a <see cref="Host"/>, the port
+    /// tried at the domain itself when it has no SRV records (default 5222).
+    /// </summary>
     public int Port { get; set; }
 
     /// <summary>
@@ -107,6 +113,9 @@ public sealed class ConnectionOptions
     /// <summary>The jabberd2 router protocol: the names to bind.</summary>
     public Jabberd2Options Jabberd2 { get; set; } = new();
 
+    /// <summary>Finding the server through DNS, and trying its addresses.</summary>
+    public DnsOptions Dns { get; set; } = new();
+
     /// <summary>The name used in logs and metrics: <see cref="Alias"/>, or its default.</summary>
     public string DisplayName => !string.IsNullOrEmpty(Alias) ? Alias : ConnectionType switch
     {
@@ -121,9 +130,14 @@ public sealed class ConnectionOptions
         var failures = new List<string>();
         if (!Enum.IsDefined(Transport)) failures.Add("Transport must be Shared or Dedicated.");
         if (!Enum.IsDefined(ConnectionType)) failures.Add($"ConnectionType {(int)ConnectionType} is not one of Client, Legacy, Accept, Jabberd2.");
-        if (string.IsNullOrWhiteSpace(Host)) failures.Add("Host is required: the server's IP address or host name.");
+        bool findsServer = string.IsNullOrWhiteSpace(Host) && ConnectionType is ConnectionType.Client or ConnectionType.Legacy;
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            if (!findsServer) failures.Add("Host is required: the server's IP address or host name (only Client and Legacy logins find their server through DNS).");
+        }
         else if (Uri.CheckHostName(Host) == UriHostNameType.Unknown) failures.Add($"Host '{Host}' is not an IP address or host name.");
-        if (Port is < 1 or > 65535) failures.Add(Port == 0 ? "Port is required (1-65535)." : $"Port must be between 1 and 65535, not {Port.ToString(CultureInfo.InvariantCulture)}.");
+        if (Port is < 0 or > 65535 || (Port == 0 && !findsServer))
+            failures.Add(Port == 0 ? "Port is required (1-65535)." : $"Port must be between 1 and 65535, not {Port.ToString(CultureInfo.InvariantCulture)}.");
         if (string.IsNullOrWhiteSpace(Hostname)) failures.Add("Hostname is required: the domain the stream is addressed to.");
         else if (!Jid.TryParse(Hostname, out Jid? domain) || domain.Local is not null || domain.Resource is not null) failures.Add($"Hostname '{Hostname}' is not a domain.");
         if (string.IsNullOrEmpty(Password)) failures.Add(ConnectionType == ConnectionType.Accept ? "Password is required: the component's shared secret." : "Password is required.");
@@ -139,6 +153,7 @@ public sealed class ConnectionOptions
         Limits.AddFailures(failures);
         Liveness.AddFailures(failures);
         Reconnect.AddFailures(failures);
+        Dns.AddFailures(failures);
         if (ConnectionType == ConnectionType.Jabberd2) Jabberd2.AddFailures(Login.Username, Hostname, failures);
         return failures;
     }
@@ -161,12 +176,13 @@ public sealed class ConnectionOptions
         copy.Liveness = Liveness.Clone();
         copy.Reconnect = Reconnect.Clone();
         copy.Jabberd2 = Jabberd2.Clone();
+        copy.Dns = Dns.Clone();
         return copy;
     }
 
     /// <inheritdoc />
     public override string ToString() =>
-        $"{ConnectionType.ToDisplayName()} {Hostname} via {Host}:{Port}" + (Login.Username is null ? "" : $" as {Login.Username}") + " (password redacted)";
+        $"{ConnectionType.ToDisplayName()} {Hostname} via " + (string.IsNullOrWhiteSpace(Host) ? "DNS" : $"{Host}:{Port}") + (Login.Username is null ? "" : $" as {Login.Username}") + " (password redacted)";
 
     private static void AddIfNotPositive(List<string> failures, TimeSpan value, string name)
     {

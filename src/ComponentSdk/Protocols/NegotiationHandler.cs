@@ -27,11 +27,17 @@ internal abstract class NegotiationHandler(ConnectionContext connection) : Chann
     {
         timeout = context.Executor.Schedule(() => Fail(context, new NegotiationTimeoutException(Connection.Options.NegotiationTimeout, Step), null),
             Connection.Options.NegotiationTimeout);
-        Connection.Status(ConnectionStatus.Connected, detail: context.Channel.RemoteAddress?.ToString());
-        if (Connection.Options.TlsMode() == TlsPolicy.Direct) Step = "the TLS handshake"; // the header goes out once TLS is up
+        Connection.Status(ConnectionStatus.Connected, detail: Display(context.Channel.RemoteAddress));
+        if (Connection.DirectTls) Step = "the TLS handshake"; // the header goes out once TLS is up
         else Start(context);
         context.FireChannelActive();
     }
+
+    /// <summary>The peer's address as it was dialled: an IPv4 address, not its IPv6-mapped form on a dual-mode socket.</summary>
+    private static string? Display(System.Net.EndPoint? endpoint) =>
+        endpoint is System.Net.IPEndPoint { Address.IsIPv4MappedToIPv6: true } mapped
+            ? new System.Net.IPEndPoint(mapped.Address.MapToIPv4(), mapped.Port).ToString()
+            : endpoint?.ToString();
 
     /// <summary>
     /// The TLS handshake finished, direct TLS or after STARTTLS: on success the stream starts (again) inside TLS; a

@@ -72,7 +72,7 @@ internal sealed partial class ConnectionSupervisor
             lock (state.Gate) state.Session = attempt;
             using Activity? activity = StartConnectActivity(fromRetry);
             status.Post(ConnectionStatus.Connect);
-            status.Post(ConnectionStatus.Connecting, detail: $"{this.host}:{this.port}");
+            status.Post(ConnectionStatus.Connecting, detail: FindsServer ? $"{Options.Hostname} (its server found through DNS)" : $"{this.host}:{this.port}");
             try
             {
                 if (channel is not null) attempt.Connection.Attach(channel, CreateNegotiation(attempt.Connection.Context));
@@ -80,7 +80,7 @@ internal sealed partial class ConnectionSupervisor
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var failure = new ConnectionFailedException(this.host, this.port, ex);
+                var failure = FindsServer ? new ConnectionFailedException(Options.Hostname, this.port, ex) : new ConnectionFailedException(this.host, this.port, ex);
                 lock (state.Gate)
                 {
                     if (state.Session == attempt) state.Session = null;
@@ -107,6 +107,9 @@ internal sealed partial class ConnectionSupervisor
             lifecycle.Release();
         }
     }
+
+    /// <summary>True when no host is set: the server of the domain is found through DNS.</summary>
+    private bool FindsServer => string.IsNullOrWhiteSpace(host);
 
     /// <summary>A span covering one connection attempt, from the TCP connect to ready (or failure).</summary>
     private Activity? StartConnectActivity(bool fromRetry)

@@ -27,6 +27,9 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
     /// <summary>Called on the event loop when a socket read has gone through the pipeline, before the next read is posted.</summary>
     public Action? ReadCompleted { get; set; }
 
+    /// <summary>True when TLS starts with the first byte: <see cref="TlsPolicy.Direct"/>, or a target found under <c>_xmpps-client</c>.</summary>
+    public bool DirectTls { get; set; } = options.TlsMode() == TlsPolicy.Direct;
+
     /// <summary>The TLS layer, once a TLS handler was created for the connection.</summary>
     public TlsSession? Tls { get; set; }
 

@@ -58,4 +58,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 303, Level = LogLevel.Warning, Message = "{Connection} unexpected error in the pipeline")]
     public static partial void PipelineError(ILogger logger, Exception error, string connection);
+
+    [LoggerMessage(EventId = 230, Level = LogLevel.Debug, Message = "{Connection} found its server through DNS: {Targets}")]
+    public static partial void TargetsFound(ILogger logger, string connection, string targets);
+
+    [LoggerMessage(EventId = 231, Level = LogLevel.Debug, Message = "{Connection} could not connect to {Endpoint}: {Reason}; trying the next address")]
+    public static partial void AddressFailed(ILogger logger, string connection, string endpoint, string reason);
 }
