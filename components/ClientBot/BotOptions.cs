@@ -11,4 +11,10 @@ public sealed class BotOptions
 
     /// <summary>Stop after the roster and the message instead of staying online.</summary>
     public bool Once { get; set; }
+
+    /// <summary>Group chat rooms to sit in (<c>room@conference.example.org</c>), entered again after every reconnect.</summary>
+    public IList<string> Rooms { get; set; } = [];
+
+    /// <summary>The bot's nick in its rooms; it answers messages that start with it (<c>bot: hello</c>).</summary>
+    public string Nick { get; set; } = "bot";
 }

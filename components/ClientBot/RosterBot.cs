@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using ComponentSdk;
+using ComponentSdk.GroupChat;
 using ComponentSdk.Xml;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,7 +9,8 @@ namespace ClientBot;
 
 /// <summary>
 /// Logs in as a user (Client or Legacy), shows every status event as it happens, announces itself, fetches its
-/// roster with a request, and sends one message.
+/// roster with a request, and sends one message. It sits in the group chat rooms of its configuration and answers
+/// there whoever addresses it by its nick.
 /// </summary>
 public sealed partial class RosterBot : Component
 {
@@ -22,6 +24,30 @@ public sealed partial class RosterBot : Component
         this.bot = bot.Value;
         this.logger = logger;
         StatusChanged += (_, e) => LogStatus(logger, e.Status.ToPcjName() ?? e.Status.ToString(), e.Detail ?? e.Error?.Message ?? "");
+        var muc = new MucClient(this);
+        foreach (string address in this.bot.Rooms)
+        {
+            // Join only asks: the room answers once the connection is ready, and again after every reconnect.
+            Room room = muc.Join(Jid.Parse(address), this.bot.Nick);
+            room.MessageReceived += (_, message) => _ = AnswerAsync(message);
+        }
+    }
+
+    /// <summary>Answers, in the room, a message that starts with the bot's nick.</summary>
+    private async Task AnswerAsync(RoomMessage message)
+    {
+        string prefix = message.Room.Nick + ":";
+        if (message.Nick is null || !message.Body.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return;
+        string said = message.Body[prefix.Length..].Trim();
+        LogAddressed(logger, message.Room.Address.ToString(), message.Nick, said);
+        try
+        {
+            await message.Room.SendAsync($"{message.Nick}: you said \"{said}\"");
+        }
+        catch (XmppException ex)
+        {
+            LogAnswerFailed(logger, message.Room.Address.ToString(), ex.Message);
+        }
     }
 
     /// <summary>Completes with the roster's JIDs once the message is sent.</summary>
@@ -65,4 +91,10 @@ public sealed partial class RosterBot : Component
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "message to {From} bounced: {Condition}")]
     private static partial void LogBounced(ILogger logger, string from, string condition);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "in {Room}, {Nick} said to the bot: {Text}")]
+    private static partial void LogAddressed(ILogger logger, string room, string nick, string text);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "could not answer in {Room}: {Reason}")]
+    private static partial void LogAnswerFailed(ILogger logger, string room, string reason);
 }

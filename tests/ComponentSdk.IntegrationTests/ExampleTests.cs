@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using ClientBot;
+using ComponentSdk.GroupChat;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -28,5 +30,29 @@ public class ExampleTests
         Assert.That(roster, Is.Not.Null);
         await bob.WaitForAsync(1, TimeSpan.FromSeconds(15));
         Assert.That((string?)bob.Messages.Single().Element("body"), Is.EqualTo("roster bot says hi"));
+    }
+
+    [TestCase("prosody")]
+    [TestCase("ejabberd")]
+    public async Task TheRosterBotSitsInItsRoomAndAnswersThere(string server, CancellationToken cancellationToken)
+    {
+        XmppServer xmpp = Servers.Get(server);
+        var address = Jid.Parse($"bots-{Guid.NewGuid():N}@conference.localhost");
+        var options = Options.Create(new BotOptions { To = "alice@localhost", Rooms = [address.ToString()], Nick = "rosterbot" });
+        await using var bot = new RosterBot(xmpp.Client("alice", "alicepw"), options, NullLogger<RosterBot>.Instance);
+        await bot.ConnectAsync(cancellationToken);
+        await bot.Done.WaitAsync(cancellationToken);
+
+        await using var bob = new Component(xmpp.Client("bob", "bobpw"));
+        await bob.ConnectAsync(cancellationToken);
+        var muc = new MucClient(bob);
+        var room = muc.Join(address, "bob");
+        var heard = new ConcurrentQueue<RoomMessage>();
+        room.MessageReceived += (_, m) => heard.Enqueue(m);
+        await room.Joined.WaitAsync(TimeSpan.FromSeconds(15), cancellationToken);
+        await TestWait.UntilAsync(() => room.Occupants.Any(o => o.Nick == "rosterbot"), "the bot to be in the room it was configured with");
+
+        await room.SendAsync("rosterbot: are you there?", cancellationToken);
+        await TestWait.UntilAsync(() => heard.Any(m => m.Nick == "rosterbot" && m.Body == "bob: you said \"are you there?\""), "the bot's answer in the room");
     }
 }

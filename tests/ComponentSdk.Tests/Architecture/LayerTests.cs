@@ -17,6 +17,7 @@ public sealed class LayerTests
         ["Protocols"],                                      // what every negotiation shares
         ["Protocols.Accept", "Protocols.Client", "Protocols.Legacy", "Protocols.Jabberd2"],
         ["Runtime"],                                        // Component and its parts
+        ["GroupChat"],                                      // helpers over Component's public API
     ];
 
     private static readonly Assembly Sdk = typeof(Component).Assembly;
