@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Xml.Linq;
 using ComponentSdk.GroupChat;
+using ComponentSdk.Xml;
 
 namespace ComponentSdk.IntegrationTests;
 
@@ -99,5 +101,31 @@ public class GroupChatTests
         Assert.That(bobs.Occupants.Select(o => o.Nick), Does.Contain("echo"));
         await bobs.SendAsync("hi echo", cancellationToken);
         await TestWait.UntilAsync(() => heard.Any(m => m.Body == "hi echo" && m.Nick == "bob"), "the component to hear bob in the room");
+    }
+
+    [TestCase("prosody")]
+    [TestCase("ejabberd")]
+    public async Task APasswordProtectedRoomLetsInOnlyWithThePassword(string server, CancellationToken cancellationToken)
+    {
+        Jid address = NewRoom();
+        await using Component alice = await LoggedInAsync(server, "alice", cancellationToken);
+        await using Component bob = await LoggedInAsync(server, "bob", cancellationToken);
+        // Alice creates the room and configures it herself (XEP-0045 §10.1.3) with a password.
+        await new MucClient(alice).JoinAsync(address, "owner", new JoinOptions { CreateInstantRoom = false }, cancellationToken);
+        XNamespace owner = "http://jabber.org/protocol/muc#owner", data = "jabber:x:data";
+        XElement Field(string var, string value) => new(data + "field", new XAttribute("var", var), new XElement(data + "value", value));
+        XElement reply = await alice.RequestAsync(new XElement("iq", new XAttribute("type", "set"), new XAttribute("to", address.ToString()),
+            new XElement(owner + "query", new XElement(data + "x", new XAttribute("type", "submit"),
+                Field("FORM_TYPE", "http://jabber.org/protocol/muc#roomconfig"),
+                Field("muc#roomconfig_passwordprotectedroom", "1"),
+                Field("muc#roomconfig_roomsecret", "s3cret")))), cancellationToken: cancellationToken);
+        Assert.That(reply.Type(), Is.EqualTo("result"), reply.ToString());
+
+        var muc = new MucClient(bob);
+        JoinFailedException? refused = await Assert.ThrowsAsync<JoinFailedException>(() => muc.JoinAsync(address, "bob", cancellationToken: cancellationToken));
+        Assert.That(refused!.Condition, Is.EqualTo("not-authorized"));
+        Assert.That(refused.Message, Does.Contain("password"));
+        Room room = await muc.JoinAsync(address, "bob", new JoinOptions { Password = "s3cret" }, cancellationToken);
+        Assert.That(room.Occupants.Select(o => o.Nick), Is.EquivalentTo(new[] { "owner", "bob" }));
     }
 }
