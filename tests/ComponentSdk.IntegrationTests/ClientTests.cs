@@ -52,7 +52,7 @@ public class ClientTests
         await alice.ConnectAsync(cancellationToken);
         Jid first = alice.Jid!;
 
-        await alice.ReconnectAsync(cancellationToken: cancellationToken);
+        await Servers.Get(server).ReconnectAgainAsync(alice, cancellationToken);
 
         Assert.That(alice.Jid, Is.EqualTo(first), "the same full address after the reconnect");
         XElement roster = await alice.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XElement(Roster)), cancellationToken: cancellationToken);

@@ -54,17 +54,24 @@ public sealed class XmppServer
     /// about a session that just ended can reach a new connection that was given the same descriptor, which c2s then
     /// ends as a failed route. Only a test that logs in again right after logging out meets it.
     /// </summary>
-    public async Task ConnectAgainAsync(Component component, CancellationToken cancellationToken)
+    public Task ConnectAgainAsync(Component component, CancellationToken cancellationToken) =>
+        AgainAsync(() => component.ConnectAsync(cancellationToken), cancellationToken);
+
+    /// <summary>As <see cref="ConnectAgainAsync"/>, for a reconnect.</summary>
+    public Task ReconnectAgainAsync(Component component, CancellationToken cancellationToken) =>
+        AgainAsync(() => component.ReconnectAsync(cancellationToken: cancellationToken), cancellationToken);
+
+    private async Task AgainAsync(Func<Task> connect, CancellationToken cancellationToken)
     {
         try
         {
-            await component.ConnectAsync(cancellationToken);
+            await connect();
         }
         catch (StreamErrorException error) when (Name == "jabberd2" && error.Condition == StreamErrorCondition.InternalServerError)
         {
             TestContext.Progress.WriteLine($"jabberd2 ended a new stream with internal-server-error ({error.Message}); connecting once more.");
             await Task.Delay(200, cancellationToken);
-            await component.ConnectAsync(cancellationToken);
+            await connect();
         }
     }
 

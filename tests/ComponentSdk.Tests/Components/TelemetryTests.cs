@@ -102,7 +102,8 @@ public class TelemetryTests : RouterFixture
         options.Alias = alias;
         await using var component = new TestComponent(options);
         for (int i = 0; i < 3; i++) await component.SendAsync(new XElement("message", new XAttribute("to", "user@localhost")), cancellationToken);
-        Task<XElement> request = component.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XAttribute("to", "localhost"),
+        // To a user the router keeps messages for and who never answers (the router itself would answer a ping at once).
+        Task<XElement> request = component.RequestAsync(new XElement("iq", new XAttribute("type", "get"), new XAttribute("to", "user@localhost/r"),
             new XElement(XName.Get("ping", "urn:xmpp:ping"))), TimeSpan.FromSeconds(10), cancellationToken);
 
         listener.RecordObservableInstruments();
@@ -113,7 +114,8 @@ public class TelemetryTests : RouterFixture
         await component.PurgeQueueAsync(cancellationToken);
         listener.RecordObservableInstruments();
         Assert.That(Total("componentsdk.queue.depth"), Is.Zero);
-        Assert.That(request.IsCompleted, Is.False);
+        Assert.That(request.IsCompleted, Is.False, "nobody has answered the request");
+        Assert.That(Total("componentsdk.requests.pending"), Is.EqualTo(1));
     }
 
     [Test]
