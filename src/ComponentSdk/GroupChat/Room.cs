@@ -20,14 +20,15 @@ public sealed class Room
     private readonly Dictionary<string, Occupant> occupants = new(StringComparer.Ordinal);
     private TaskCompletionSource joined = NewSignal();
     private TaskCompletionSource? left;
-    private string requestedNick;
+    private readonly string requestedNick;
     private int nickAttempt;
 
     internal Room(MucClient client, Jid address, string nick, JoinOptions options)
     {
         this.client = client;
         Address = address;
-        Nick = requestedNick = nick;
+        requestedNick = nick;
+        Nick = nick;
         Options = options;
     }
 
@@ -217,16 +218,17 @@ public sealed class Room
         string? condition = error?.Elements().FirstOrDefault(e => e.Name.Namespace == StanzaErrors && e.Name.LocalName != "text")?.Name.LocalName;
         string? text = (string?)error?.Element(StanzaErrors + "text");
         TaskCompletionSource signal;
+        bool retry = false;
         lock (gate)
         {
             signal = joined;
             if (condition == "conflict" && Options.NickConflictSuffix.Length > 0 && ++nickAttempt < Options.MaxNickAttempts)
             {
                 Nick += Options.NickConflictSuffix;
-                signal = null!;
+                retry = true;
             }
         }
-        if (signal is null)
+        if (retry)
         {
             _ = EnterAsync(CancellationToken.None).AsTask();
             return;
