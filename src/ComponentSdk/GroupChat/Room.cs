@@ -215,7 +215,7 @@ public sealed class Room
     private void OnJoinError(XElement presence)
     {
         XElement? error = presence.Element("error");
-        string? condition = error?.Elements().FirstOrDefault(e => e.Name.Namespace == StanzaErrors && e.Name.LocalName != "text")?.Name.LocalName;
+        string? condition = presence.ErrorCondition();
         string? text = (string?)error?.Element(StanzaErrors + "text");
         TaskCompletionSource signal;
         bool retry = false;
