@@ -38,7 +38,9 @@ public class DeadLetterTests
             ConnectionStatusEventArgs dropped = statuses.First(s => s.Status == ConnectionStatus.StanzaDropped);
             Assert.That(dropped.Stanza!.Element("body")!.Value, Has.Length.EqualTo(100_000), "the reply over the limit");
             Assert.That(dropped.Error, Is.TypeOf<StanzaDroppedException>());
-            Assert.That(dropped.Error!.Message, Does.Contain("after 3 attempts").And.Contain("policy-violation"));
+            // ejabberd answers with policy-violation and closes; when it closes while our bytes are still arriving, its
+            // kernel resets the connection, and a reset discards the stream error still unread on our side.
+            Assert.That(dropped.Error!.Message, Does.Contain("after 3 attempts").And.Contain("policy-violation").Or.Contain("closed by the server"));
             Assert.That(statuses.Count(s => s.Status == ConnectionStatus.SocketFail), Is.InRange(1, 3), "at most three disconnects");
 
             // The component carries on: the next message is echoed.
