@@ -38,6 +38,7 @@ public static class OptionsHelp
             ("Reconnect: after a lost connection", Collect(typeof(ReconnectOptions), defaults.Reconnect, sectionName + ":Reconnect:", docs)),
             ("Jabberd2: the names a jabberd2 router component binds", Collect(typeof(Jabberd2Options), defaults.Jabberd2, sectionName + ":Jabberd2:", docs)),
             ("Dns: finding the server of a Client or Legacy login without a Host", Collect(typeof(DnsOptions), defaults.Dns, sectionName + ":Dns:", docs)),
+            ("StreamManagement: XEP-0198 acks and session resumption for Client logins", Collect(typeof(StreamManagementOptions), defaults.StreamManagement, sectionName + ":StreamManagement:", docs)),
         };
         var all = sections.SelectMany(s => s.Rows).ToList();
         int width = all.Max(r => r.Key.Length) + 2;

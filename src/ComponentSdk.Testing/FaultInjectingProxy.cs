@@ -18,6 +18,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     private TaskCompletionSource resumed = NewResumed();
     private volatile bool stalled;
     private int cutAfter = -1;
+    private int clientBudget = -1;
 
     private FaultInjectingProxy(string targetHost, int targetPort)
     {
@@ -64,6 +65,12 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
 
     /// <summary>Forwards only the first <paramref name="bytes"/> of the server's next read, then drops the connection: a stanza cut in the middle.</summary>
     public void CutNextServerRead(int bytes) => Volatile.Write(ref cutAfter, bytes);
+
+    /// <summary>
+    /// Forwards only <paramref name="bytes"/> more bytes from the client, then resets the connection: the server is
+    /// left with what the client sent up to there, a stanza cut in the middle as a lost connection leaves it.
+    /// </summary>
+    public void CutClientAfter(int bytes) => Volatile.Write(ref clientBudget, bytes);
 
     /// <summary>Stops listening and drops every connection.</summary>
     public async ValueTask DisposeAsync()
@@ -137,6 +144,17 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
                 {
                     await to.SendAsync(buffer.AsMemory(0, Math.Min(cut, read)), SocketFlags.None, stopping.Token).ConfigureAwait(false);
                     break;
+                }
+                int budget = fromServer ? -1 : Volatile.Read(ref clientBudget);
+                if (budget >= 0)
+                {
+                    int forward = Math.Min(budget, read);
+                    Volatile.Write(ref clientBudget, budget - forward);
+                    await to.SendAsync(buffer.AsMemory(0, forward), SocketFlags.None, stopping.Token).ConfigureAwait(false);
+                    if (budget - forward > 0) continue;
+                    Volatile.Write(ref clientBudget, -1);
+                    pair.Close(reset: true);
+                    return;
                 }
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, stopping.Token).ConfigureAwait(false);
             }

@@ -9,6 +9,7 @@ public partial class Component
     /// <exception cref="XmppAuthenticationException">The server refused us (wrong secret, bad credentials, conflict).</exception>
     /// <exception cref="StreamErrorException">The server ended the stream with an error during negotiation.</exception>
     /// <exception cref="NegotiationTimeoutException">The server did not complete the negotiation in time.</exception>
+    /// <exception cref="ConnectionLostException">The connection closed or was reset during the negotiation.</exception>
     public Task ConnectAsync(CancellationToken cancellationToken = default) => ConnectAsync(null, null, cancellationToken);
 
     /// <summary>

@@ -85,4 +85,20 @@ public enum ConnectionStatus
     /// server confirmed it. The stanza is the one dropped; the error, a <see cref="StanzaDroppedException"/>, says why.
     /// </summary>
     StanzaDropped,
+    /// <summary>
+    /// Client: XEP-0198 stream management is enabled on the new session (the detail says whether, and for how long,
+    /// the server keeps it for resumption). Raised before <see cref="Ready"/>.
+    /// </summary>
+    StreamManagementEnabled,
+    /// <summary>
+    /// Client: a lost session was resumed (XEP-0198): the connection is ready again with the same address, presence,
+    /// rooms and subscriptions; nothing was lost either way. <see cref="Ready"/> and <c>OnReadyAsync</c> are not raised
+    /// again, as nothing needs to be set up anew.
+    /// </summary>
+    StreamResumed,
+    /// <summary>
+    /// Client: the server could not resume the lost session (the detail gives its reason); a new session follows, and
+    /// what the server had not acknowledged is sent again on it.
+    /// </summary>
+    StreamResumeFailed,
 }

@@ -26,11 +26,13 @@ public class StatusSequenceTests
         yield return new TestCaseData("prosody", ConnectionType.Accept, accept, false);
         yield return new TestCaseData("ejabberd", ConnectionType.Accept, accept, false);
 
-        // The session step comes only where the server offers a session that is not optional.
+        // The session step comes only where the server offers a session that is not optional; stream management only
+        // where it is offered (Prosody, ejabberd; not jabberd2).
         ConnectionStatus[] client = [Connect, Connecting, Connected, .. Header, SslNegotiate, SslSuccess, .. Header,
             AuthNegotiate, AuthSuccess, .. Header, BindNegotiate, BindSuccess, Ready];
-        yield return new TestCaseData("prosody", ConnectionType.Client, client, true);
-        yield return new TestCaseData("ejabberd", ConnectionType.Client, client, true);
+        ConnectionStatus[] managed = [.. client[..^1], ConnectionStatus.StreamManagementEnabled, Ready];
+        yield return new TestCaseData("prosody", ConnectionType.Client, managed, true);
+        yield return new TestCaseData("ejabberd", ConnectionType.Client, managed, true);
         yield return new TestCaseData("jabberd2", ConnectionType.Client, client, true);
 
         // Legacy over an XMPP 1.0 stream: STARTTLS and a restart, then jabber:iq:auth; no bind, no session.

@@ -48,7 +48,8 @@ internal sealed class DeliveryTracker
     public int Count => unconfirmed.Count;
 
     /// <summary>
-    /// True on a connection whose server did not answer the probe: stanzas are not kept there, and no checks are sent.
+    /// True on a connection whose server did not answer the probe, or where stream management confirms instead: stanzas
+    /// are not kept here, and no checks are sent.
     /// </summary>
     public bool SocketOnly { get; private set; }
 
@@ -82,9 +83,27 @@ internal sealed class DeliveryTracker
     /// </summary>
     public void Track(XElement stanza)
     {
+        StampOriginId(stanza);
+        unconfirmed.Enqueue(stanza);
+    }
+
+    /// <summary>Gives a message or presence that may be sent again a XEP-0359 <c>&lt;origin-id/&gt;</c> (see <see cref="Track"/>).</summary>
+    public static void StampOriginId(XElement stanza)
+    {
         if (stanza.Name.LocalName is "message" or "presence" && stanza.Name.Namespace == XNamespace.None && stanza.Element(OriginIdName) is null)
             stanza.Add(new XElement(OriginIdName, new XAttribute("id", OriginIds.Next())));
-        unconfirmed.Enqueue(stanza);
+    }
+
+    /// <summary>
+    /// The connection has XEP-0198 stream management, whose acks confirm what the server received: nothing is kept
+    /// here and no checks are sent, as with <see cref="SocketOnly"/>, without the warning of a fallback.
+    /// </summary>
+    public void ConfirmedByStreamManagement()
+    {
+        SocketOnly = true;
+        Probing = false;
+        barrierId = null;
+        covered = 0;
     }
 
     /// <summary>

@@ -40,6 +40,29 @@ internal sealed class OutgoingQueue(int capacity)
         }
     }
 
+    /// <summary>Takes out the given stanzas (by reference) wherever they are; returns how many were found.</summary>
+    public int Remove(IReadOnlyCollection<XElement> stanzas)
+    {
+        if (stanzas.Count == 0) return 0;
+        var remove = new HashSet<XElement>(stanzas, ReferenceEqualityComparer.Instance);
+        int removed = 0;
+        lock (gate)
+        {
+            for (LinkedListNode<XElement>? node = items.First; node is not null && removed < remove.Count;)
+            {
+                LinkedListNode<XElement>? next = node.Next;
+                if (remove.Contains(node.Value))
+                {
+                    items.Remove(node);
+                    removed++;
+                }
+                node = next;
+            }
+        }
+        if (removed > 0) ReleaseWaiters();
+        return removed;
+    }
+
     /// <summary>The oldest stanza, or null when the queue is empty.</summary>
     public XElement? Peek()
     {

@@ -106,6 +106,12 @@ internal sealed class PendingRequests
         }
     }
 
+    /// <summary>The requests handed to <paramref name="from"/> now wait on <paramref name="to"/> (a resumed session).</summary>
+    public void MoveSentOn(object from, object to)
+    {
+        foreach (Entry entry in pending.Values) Interlocked.CompareExchange(ref entry.SentOn, to, from);
+    }
+
     /// <summary>
     /// Takes back, in the order they were made, the requests handed to <paramref name="connection"/> (which is gone),
     /// to be sent again: they keep waiting for their reply.

@@ -116,6 +116,9 @@ public sealed class ConnectionOptions
     /// <summary>Finding the server through DNS, and trying its addresses.</summary>
     public DnsOptions Dns { get; set; } = new();
 
+    /// <summary>XEP-0198 stream management for Client logins: acks both ways, and resuming a lost session.</summary>
+    public StreamManagementOptions StreamManagement { get; set; } = new();
+
     /// <summary>The name used in logs and metrics: <see cref="Alias"/>, or its default.</summary>
     public string DisplayName => !string.IsNullOrEmpty(Alias) ? Alias : ConnectionType switch
     {
@@ -154,6 +157,7 @@ public sealed class ConnectionOptions
         Liveness.AddFailures(failures);
         Reconnect.AddFailures(failures);
         Dns.AddFailures(failures);
+        StreamManagement.AddFailures(failures);
         if (ConnectionType == ConnectionType.Jabberd2) Jabberd2.AddFailures(Login.Username, Hostname, failures);
         return failures;
     }
@@ -177,6 +181,7 @@ public sealed class ConnectionOptions
         copy.Reconnect = Reconnect.Clone();
         copy.Jabberd2 = Jabberd2.Clone();
         copy.Dns = Dns.Clone();
+        copy.StreamManagement = StreamManagement.Clone();
         return copy;
     }
 

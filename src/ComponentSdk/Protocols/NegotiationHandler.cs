@@ -119,13 +119,16 @@ internal abstract class NegotiationHandler(ConnectionContext connection) : Chann
 
     protected void Send(IChannelHandlerContext context, XElement element) => context.WriteAndFlushAsync(element);
 
-    /// <summary>Negotiation is complete: hand the stream to the stages after this one.</summary>
-    protected void Succeed(IChannelHandlerContext context, Jid jid, string? streamId)
+    /// <summary>
+    /// Negotiation is complete: hand the stream to the stages after this one, with the stream management session
+    /// enabled or resumed (<paramref name="resumedAt"/>: the server's count of our stanzas), if any.
+    /// </summary>
+    protected void Succeed(IChannelHandlerContext context, Jid jid, string? streamId, StreamManagementSession? streamManagement = null, uint? resumedAt = null)
     {
         if (finished) return;
         finished = true;
         timeout?.Cancel();
-        context.FireUserEventTriggered(new SessionEstablished(jid, streamId));
+        context.FireUserEventTriggered(new SessionEstablished(jid, streamId, streamManagement, resumedAt));
         context.Channel.Pipeline.Remove(this);
     }
 

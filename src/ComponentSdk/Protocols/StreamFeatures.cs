@@ -31,6 +31,9 @@ internal sealed record StreamFeatures
 
     public bool IqAuth { get; init; }
 
+    /// <summary>True when the server offers XEP-0198 stream management (version 3).</summary>
+    public bool StreamManagement { get; init; }
+
     /// <summary>The channel-binding types the server advertises (XEP-0440), or null when it does not say.</summary>
     public IReadOnlyCollection<string>? ChannelBindingTypes { get; init; }
 
@@ -51,6 +54,7 @@ internal sealed record StreamFeatures
             SessionEstablishment = session is not null,
             SessionOptional = session?.Element(Session + "optional") is not null,
             IqAuth = features.Element(XName.Get("auth", Namespaces.IqAuthFeature)) is not null,
+            StreamManagement = features.Element(XName.Get("sm", Namespaces.StreamManagement)) is not null,
             ChannelBindingTypes = bindings?.Elements(ChannelBinding + "channel-binding").Select(c => (string?)c.Attribute("type")).OfType<string>().ToList(),
             IsEmpty = !features.HasElements,
         };

@@ -49,10 +49,10 @@ internal sealed partial class ConnectionSupervisor
     }
 
     /// <summary>Starts reconnecting in the background after a ready connection was lost (when enabled).</summary>
-    private void StartReconnecting(Exception cause)
+    private void StartReconnecting(Exception cause, bool transient = false)
     {
         if (Options.Reconnect.Enabled != true || state.IsDisposed) return;
-        if (ConnectionFailures.IsPermanent(cause))
+        if (!transient && ConnectionFailures.IsPermanent(cause))
         {
             // The server ended a live session for a reason another attempt cannot fix (host-unknown, not-authorized...).
             Log.ReconnectStopped(state.Logger, state.DisplayName, cause.Message);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Xml.Linq;
 using ComponentSdk.Diagnostics;
 using ComponentSdk.Dispatch;
@@ -30,6 +31,8 @@ internal sealed partial class ConnectionSupervisor
     private string host;
     private int port;
     private string? boundResource; // a Client login's resource from the server, asked for again on reconnect
+    private StreamManagementSession? streamManagement; // the XEP-0198 session of the last ready connection, to resume
+    private Session? suspended; // the lost connection whose session is to be resumed: its requests wait for the outcome
 
     public ConnectionSupervisor(ComponentState state, IEventLoop eventLoop, Outbox outbox, Inbox inbox, PendingRequests pending, StatusReporter status)
     {
@@ -68,7 +71,7 @@ internal sealed partial class ConnectionSupervisor
             if (port is not null) this.port = port.Value;
             await DropAsync().ConfigureAwait(false);
 
-            var attempt = new Session(this, inbox, state, status, LoginResource());
+            var attempt = new Session(this, inbox, state, status, LoginResource(), ResumableSession());
             lock (state.Gate) state.Session = attempt;
             using Activity? activity = StartConnectActivity(fromRetry);
             status.Post(ConnectionStatus.Connect);
@@ -235,9 +238,18 @@ internal sealed partial class ConnectionSupervisor
         lock (state.Gate) return boundResource;
     }
 
+    /// <summary>The stream management session a lost connection left, while resuming it is allowed; null for a new session.</summary>
+    private StreamManagementSession? ResumableSession()
+    {
+        lock (state.Gate) return suspended is not null && Options.StreamManagement.Resume ? streamManagement : null;
+    }
+
     /// <summary>On the event loop: negotiation finished.</summary>
     public void OnReady(Session attempt, SessionEstablished established)
     {
+        Session? lost;
+        StreamManagementSession? previous;
+        int arrived = 0;
         lock (state.Gate)
         {
             if (state.Session != attempt) return;
@@ -245,9 +257,42 @@ internal sealed partial class ConnectionSupervisor
             state.Jid = established.Jid;
             boundResource = established.Jid.Resource;
             state.StreamId = established.StreamId;
+            lost = suspended;
+            previous = streamManagement;
+            suspended = null;
+            if (established.Resumed)
+            {
+                // Nothing lost either way: the server re-sends what we had not received, and we what it had not.
+                arrived = outbox.OnResumed(established.StreamManagement!.Resumed(established.ResumedAt!.Value));
+                if (lost is not null) pending.MoveSentOn(lost, attempt);
+            }
+            else if (lost is not null)
+            {
+                // A refusal may still say what had reached the server: that much is not sent again.
+                arrived = previous is null ? 0 : outbox.OnResumed(previous.TakeArrived());
+                outbox.OnSessionLost(lost);
+            }
+            streamManagement = established.StreamManagement;
             outbox.OnReady(attempt);
         }
         outbox.ReleaseWaiters(); // senders waiting for room in a full queue can now go straight to the connection
+        int unacked = previous?.LeftUnacked ?? 0;
+        if (established.Resumed)
+        {
+            Log.SessionResumed(state.Logger, state.DisplayName, arrived, unacked, unacked - arrived);
+            status.Post(ConnectionStatus.StreamResumed, detail: $"{unacked - arrived} of {unacked} unacknowledged stanzas sent again");
+            return;
+        }
+        if (lost is not null)
+        {
+            // The lost session's requests had their replies on it: gone with it, unless they were queued to go out again.
+            pending.FailSentOn(lost, new ConnectionLostException("The connection closed before the reply arrived, and the session could not be resumed."));
+            string reason = previous?.RefusedBecause ?? (established.StreamManagement is null && previous is { CanResume: true }
+                ? "the server no longer offers stream management"
+                : "the server's window for resuming it had passed");
+            Log.ResumeFailed(state.Logger, state.DisplayName, reason, unacked - arrived);
+            status.Post(ConnectionStatus.StreamResumeFailed, detail: reason);
+        }
         Log.Ready(state.Logger, state.DisplayName, established.Jid.ToString(), established.StreamId);
         status.Post(ConnectionStatus.Ready);
         inbox.PostReady();
@@ -257,11 +302,31 @@ internal sealed partial class ConnectionSupervisor
     public void OnClosed(Session attempt, Exception? error)
     {
         bool wasReady;
+        bool resuming = false, brokenResumption = false;
         List<XElement> dropped;
         lock (state.Gate)
         {
             wasReady = state.Ready && state.Session == attempt;
-            dropped = outbox.OnClosed(attempt);
+            StreamManagementSession? managed = attempt.Connection.Context.StreamManagement;
+            if (wasReady && managed is not null)
+            {
+                if (BrokenResumption(attempt.Connection.Context, error, out string? reason))
+                {
+                    // The server cannot go on with the session: the next connection makes a new one, and sends again what
+                    // it had not acknowledged.
+                    managed.Refused(reason, null);
+                    brokenResumption = true;
+                }
+                // A session the server keeps for us is resumed on the next connection, unless we were the ones ending it.
+                resuming = (managed.Id is not null || brokenResumption) && Options.StreamManagement.Resume && !attempt.Connection.Context.LocalClose;
+                streamManagement = resuming ? managed : null;
+                suspended = resuming ? attempt : null;
+            }
+            else if (wasReady)
+            {
+                streamManagement = null;
+            }
+            dropped = outbox.OnClosed(attempt, resuming);
             if (state.Session == attempt)
             {
                 state.Session = null;
@@ -273,7 +338,7 @@ internal sealed partial class ConnectionSupervisor
             }
         }
         outbox.ReportDropped(dropped, error);
-        pending.FailSentOn(attempt, new ConnectionLostException("The connection closed before the reply arrived.", error));
+        if (!resuming) pending.FailSentOn(attempt, new ConnectionLostException("The connection closed before the reply arrived.", error));
         if (error is not null)
         {
             // A failed negotiation is reported to the caller of ConnectAsync; only a ready connection is "lost".
@@ -282,7 +347,28 @@ internal sealed partial class ConnectionSupervisor
             bool closing = attempt.Connection.Context.LocalClose;
             if (wasReady && !closing) Log.ConnectionLost(state.Logger, state.DisplayName, error.Message);
             status.Post(ConnectionStatus.SocketFail, error: error);
-            if (wasReady && !closing) StartReconnecting(error);
+            if (wasReady && !closing) StartReconnecting(error, transient: brokenResumption);
         }
+    }
+
+    /// <summary>
+    /// True when a resumed stream ended in a way that says the server could not go on with it: as malformed XML, or
+    /// lost without the server ever acknowledging what we sent on it. Prosody 0.12 goes on parsing a resumed session
+    /// with the parser of the connection that was lost; when that one was cut in the middle of a stanza, what follows
+    /// the resumption is an error to it (cut in a tag) or is swallowed into the cut stanza (cut in its text). Resuming
+    /// again would meet the same parser: a new session follows instead.
+    /// </summary>
+    private bool BrokenResumption(ConnectionContext connection, Exception? error, [NotNullWhen(true)] out string? reason)
+    {
+        reason = null;
+        if (!connection.Resumed || connection.LocalClose) return false;
+        if (error is StreamErrorException { Condition: StreamErrorCondition.NotWellFormed or StreamErrorCondition.InvalidXml } stream)
+            reason = $"the server ended the resumed stream with {stream.Condition.ToElementName()}";
+        else if (connection.AwaitingFirstAck)
+            reason = "the resumed stream was lost before the server acknowledged anything on it";
+        else
+            return false;
+        Log.ResumedStreamBroken(state.Logger, state.DisplayName, reason);
+        return true;
     }
 }

@@ -160,10 +160,18 @@ internal sealed partial class Outbox
         List<XElement> unsent = attempt.Connection.Pump.TakeUnsent();
         releasing = false;
         resendWindow = 1;
+        ConnectionContext context = attempt.Connection.Context;
+        if (context.StreamManagement is { } streamManagement)
+        {
+            // XEP-0198: what the server has not acknowledged goes back first (unless it closed its stream after ours,
+            // which proves it has it all), ahead of what was never written.
+            List<XElement> unacked = streamManagement.TakeUnacked();
+            if (!context.PeerClosedAfterUs) unsent.InsertRange(0, unacked);
+        }
         if (delivery is null) return (unsent, []);
         barrierWatch?.Cancel();
         barrierWatch = null;
-        if (attempt.Connection.Context.PeerClosedAfterUs || delivery.SocketOnly)
+        if (context.PeerClosedAfterUs || delivery.SocketOnly)
         {
             delivery.TakeUnconfirmed(chargeExcept: null);
             return (unsent.FindAll(s => !IsBarrier(s)), []);

@@ -16,6 +16,7 @@ internal sealed partial class Outbox
     private readonly PendingRequests pending;
     private readonly StatusReporter status;
     private readonly DeliveryTracker? delivery;
+    private bool streamManaged; // the ready connection has XEP-0198 stream management; under the gate
 
     public Outbox(ComponentState state, PendingRequests pending, StatusReporter status)
     {
@@ -35,7 +36,10 @@ internal sealed partial class Outbox
     /// <summary>Stanzas handed to the connection that the server has not confirmed (acknowledged delivery only).</summary>
     public int UnconfirmedCount
     {
-        get { lock (state.Gate) return delivery?.Count ?? 0; }
+        get
+        {
+            lock (state.Gate) return (delivery?.Count ?? 0) + (state.Session?.Connection.Context.StreamManagement?.UnackedCount ?? 0);
+        }
     }
 
     /// <summary>Stanzas accepted while ready that wait to be written.</summary>
@@ -108,6 +112,7 @@ internal sealed partial class Outbox
             stanza.SetAttributeValue(XmppNames.From, jid.ToString());
         pending.MarkSent(stanza, current);
         if (delivery is { SocketOnly: false }) delivery.Track(stanza);
+        else if (streamManaged && delivery is not null) DeliveryTracker.StampOriginId(stanza); // sent again if a resumption fails
         current.Connection.Pump.Enqueue(stanza);
     }
 
@@ -144,7 +149,9 @@ internal sealed partial class Outbox
     /// <summary>Under the gate, when a connection became ready: the queue goes out if configured so, and the delivery probe.</summary>
     public void OnReady(Session current)
     {
+        streamManaged = current.Connection.Context.StreamManagement is not null;
         delivery?.StartConnection();
+        if (streamManaged) delivery?.ConfirmedByStreamManagement();
         if (Options.Delivery.PurgeQueueOnReady == true) ReleaseQueue(current);
         RequestBarrier(current); // with acknowledged delivery, the probe: does this server route our checks back?
     }
@@ -154,12 +161,29 @@ internal sealed partial class Outbox
     /// the queue, in order (what never reached the channel, or with acknowledged delivery everything not confirmed,
     /// unless the server closed its stream after ours). Returns what was given up on, to report outside the gate.
     /// </summary>
-    public List<XElement> OnClosed(Session attempt)
+    public List<XElement> OnClosed(Session attempt, bool resuming)
     {
+        streamManaged = false;
         (List<XElement> back, List<XElement> dropped) = TakeBack(attempt);
         foreach (XElement stanza in back) pending.MarkSent(stanza, null);
         queue.Requeue(back);
-        if (Options.Delivery.ResendPendingRequests) queue.Requeue(pending.TakeSentOn(attempt));
+        // A session to resume keeps its requests: the replies come on the resumed stream.
+        if (Options.Delivery.ResendPendingRequests && !resuming) queue.Requeue(pending.TakeSentOn(attempt));
         return dropped;
     }
+
+    /// <summary>
+    /// Under the gate, when a lost session could not be resumed: its requests go out again on the new one when
+    /// configured so (<see cref="DeliveryOptions.ResendPendingRequests"/>); the caller fails the others.
+    /// </summary>
+    public void OnSessionLost(Session lost)
+    {
+        if (Options.Delivery.ResendPendingRequests) queue.Requeue(pending.TakeSentOn(lost));
+    }
+
+    /// <summary>
+    /// Under the gate, when a session was resumed: <paramref name="arrived"/>, stanzas the lost connection had left
+    /// unacknowledged that the server did receive, leave the queue; returns how many were still in it.
+    /// </summary>
+    public int OnResumed(IReadOnlyCollection<XElement> arrived) => queue.Remove(arrived);
 }

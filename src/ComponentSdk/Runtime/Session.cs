@@ -16,13 +16,13 @@ internal sealed class Session : IConnectionObserver
     private readonly TaskCompletionSource negotiated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Session(ConnectionSupervisor supervisor, Inbox inbox, ComponentState state, StatusReporter status, string? resource)
+    public Session(ConnectionSupervisor supervisor, Inbox inbox, ComponentState state, StatusReporter status, string? resource, StreamManagementSession? resumable)
     {
         this.supervisor = supervisor;
         this.inbox = inbox;
         this.state = state;
         this.status = status;
-        Connection = new Connection(new ConnectionContext(state.Options, this, state.Logger, resource));
+        Connection = new Connection(new ConnectionContext(state.Options, this, state.Logger, resource, resumable));
     }
 
     public Connection Connection { get; }
@@ -51,7 +51,13 @@ internal sealed class Session : IConnectionObserver
     public void OnClosed(Exception? error)
     {
         supervisor.OnClosed(this, error);
-        negotiated.TrySetException(error ?? new ConnectionLostException("The connection closed during negotiation."));
+        // A socket error (a reset) reaches the caller of ConnectAsync as what it means there: the connection was lost.
+        negotiated.TrySetException(error switch
+        {
+            null => new ConnectionLostException("The connection closed during negotiation."),
+            XmppException known => known,
+            _ => new ConnectionLostException($"The connection was lost during negotiation: {error.Message}", error),
+        });
         closed.TrySetResult();
     }
 }

@@ -172,6 +172,8 @@ internal sealed class Connection
         if (Context.Options.Debug || Context.Logger.IsEnabled(LogLevel.Trace)) pipeline.AddLast(PipelineNames.Trace, new XmlTraceHandler(Context));
         pipeline.AddLast(PipelineNames.Events, new StreamEventsHandler(Context));
         pipeline.AddLast(PipelineNames.Negotiation, negotiation);
+        if (options.ConnectionType == ConnectionType.Client && options.StreamManagement.Enabled)
+            pipeline.AddLast(PipelineNames.StreamManagement, new StreamManagementHandler(Context));
         pipeline.AddLast(PipelineNames.Liveness, new LivenessHandler(Context));
         pipeline.AddLast(PipelineNames.Dispatch, new DispatchHandler(Context));
     }

@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace ComponentSdk.Transport;
 
 /// <summary>What the handlers of one connection share: its options, where to report, and why it closed.</summary>
-internal sealed class ConnectionContext(ConnectionOptions options, IConnectionObserver observer, ILogger logger, string? resource)
+internal sealed class ConnectionContext(ConnectionOptions options, IConnectionObserver observer, ILogger logger, string? resource,
+    StreamManagementSession? resumable = null)
 {
     private Exception? closeReason;
     private int footerSent;
@@ -20,6 +21,21 @@ internal sealed class ConnectionContext(ConnectionOptions options, IConnectionOb
     public string? Resource { get; } = resource;
 
     public XmlLimits Limits => XmlLimits.From(Options.Limits);
+
+    /// <summary>A stream management session a lost connection left, for this login to resume; null for a new session.</summary>
+    public StreamManagementSession? Resumable { get; } = resumable;
+
+    /// <summary>The stream management session in effect on this connection once it is ready (enabled or resumed), or null.</summary>
+    public StreamManagementSession? StreamManagement { get; set; }
+
+    /// <summary>True when this connection resumed an earlier session rather than starting a new one.</summary>
+    public bool Resumed { get; set; }
+
+    /// <summary>
+    /// True on a resumed connection from the first stanza sent until the server's first ack: a server still silent
+    /// then may not have taken the resumption (see the supervisor's broken resumption).
+    /// </summary>
+    public bool AwaitingFirstAck { get; set; }
 
     /// <summary>Called on the event loop when the channel becomes writable again (or not).</summary>
     public Action? WritabilityChanged { get; set; }

@@ -71,7 +71,7 @@ internal sealed class LivenessHandler(ConnectionContext connection) : ChannelHan
     {
         if (deadline is not null || target is null) return;
         pingId = "liveness-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
-        var ping = new XElement("iq", new XAttribute("type", "get"), new XAttribute("id", pingId), new XAttribute("to", target), new XElement(Ping));
+        XElement ping = TransientStanza.Mark(new XElement("iq", new XAttribute("type", "get"), new XAttribute("id", pingId), new XAttribute("to", target), new XElement(Ping)));
         if (from is not null) ping.SetAttributeValue("from", from);
         // From the tail, so that the whole outbound path (a jabberd2 route envelope included) applies.
         context.Channel.WriteAndFlushAsync(ping);

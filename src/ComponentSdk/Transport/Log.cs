@@ -64,4 +64,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 231, Level = LogLevel.Debug, Message = "{Connection} could not connect to {Endpoint}: {Reason}; trying the next address")]
     public static partial void AddressFailed(ILogger logger, string connection, string endpoint, string reason);
+
+    [LoggerMessage(EventId = 240, Level = LogLevel.Information, Message = "{Connection} resumed its session (stream management): {Arrived} of {Unacked} unacknowledged stanzas had reached the server, {Resent} are sent again")]
+    public static partial void SessionResumed(ILogger logger, string connection, int arrived, int unacked, int resent);
+
+    [LoggerMessage(EventId = 241, Level = LogLevel.Warning, Message = "{Connection} could not resume its session ({Reason}); logging in as a new session, and sending again the {Count} stanzas the server had not acknowledged")]
+    public static partial void ResumeFailed(ILogger logger, string connection, string reason, int count);
+
+    [LoggerMessage(EventId = 242, Level = LogLevel.Warning, Message = "{Connection} the server refused to enable stream management ({Reason}); the connection works without it, and a lost connection will not be resumed")]
+    public static partial void StreamManagementRefused(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 243, Level = LogLevel.Warning, Message = "{Connection} the server acknowledged {Claimed} stanzas when {Sent} were sent; taking everything as acknowledged")]
+    public static partial void AckTooHigh(ILogger logger, string connection, uint claimed, uint sent);
+
+    [LoggerMessage(EventId = 244, Level = LogLevel.Warning, Message = "{Connection} {Reason}: the server could not go on with the resumed session (Prosody 0.12 cannot after a connection cut in the middle of a stanza); connecting again with a new session, and sending again what the server had not acknowledged")]
+    public static partial void ResumedStreamBroken(ILogger logger, string connection, string reason);
 }

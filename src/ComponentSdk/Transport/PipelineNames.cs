@@ -33,6 +33,9 @@ public static class PipelineNames
     /// <summary>The negotiation of the connection type; it removes itself when the connection is ready.</summary>
     public const string Negotiation = "negotiation";
 
+    /// <summary>Client logins with stream management enabled: XEP-0198 acks, after the negotiation.</summary>
+    public const string StreamManagement = "stream-management";
+
     /// <summary>jabberd2 only: unwraps and wraps <c>&lt;route/&gt;</c> envelopes.</summary>
     public const string Route = "route";
 

@@ -45,6 +45,9 @@ public static class Namespaces
     /// <summary><c>http://www.w3.org/XML/1998/namespace</c>: the <c>xml:</c> prefix.</summary>
     public const string Xml = "http://www.w3.org/XML/1998/namespace";
 
+    /// <summary>XEP-0198 stream management, version 3.</summary>
+    public const string StreamManagement = "urn:xmpp:sm:3";
+
     /// <summary>XEP-0359 unique and stable stanza ids: <c>&lt;origin-id/&gt;</c> and <c>&lt;stanza-id/&gt;</c>.</summary>
     public const string StanzaIds = "urn:xmpp:sid:0";
 

@@ -11,9 +11,9 @@ namespace ComponentSdk.Tests.Protocols;
 /// <summary>The pipeline of a connection on an <see cref="EmbeddedChannel"/>: bytes in, bytes out, no socket.</summary>
 internal sealed class StageHarness
 {
-    public StageHarness(ConnectionOptions options, Func<ConnectionContext, IChannelHandler> negotiation)
+    public StageHarness(ConnectionOptions options, Func<ConnectionContext, IChannelHandler> negotiation, StreamManagementSession? resumable = null)
     {
-        Context = new ConnectionContext(options, Observer, NullLogger.Instance, options.Login.Resource ?? (options.ConnectionType == ConnectionType.Legacy ? "generated-resource" : null));
+        Context = new ConnectionContext(options, Observer, NullLogger.Instance, options.Login.Resource ?? (options.ConnectionType == ConnectionType.Legacy ? "generated-resource" : null), resumable);
         // Named as in a real connection: stream restarts find the framer and codec by name.
         Channel = new EmbeddedChannel(new ActionChannelInitializer<IChannel>(channel =>
         {
@@ -21,6 +21,7 @@ internal sealed class StageHarness
             channel.Pipeline.AddLast(PipelineNames.Codec, new XmlStanzaCodec());
             channel.Pipeline.AddLast(PipelineNames.Events, new StreamEventsHandler(Context));
             channel.Pipeline.AddLast(PipelineNames.Negotiation, negotiation(Context));
+            if (options.ConnectionType == ConnectionType.Client) channel.Pipeline.AddLast(PipelineNames.StreamManagement, new StreamManagementHandler(Context));
             channel.Pipeline.AddLast(PipelineNames.Dispatch, new DispatchHandler(Context));
         }));
     }
