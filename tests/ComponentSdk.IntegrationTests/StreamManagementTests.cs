@@ -40,7 +40,7 @@ public class StreamManagementTests(string serverName)
         return options;
     }
 
-    private static XElement Chat(string to, int n) =>
+    internal static XElement Chat(string to, int n) =>
         new("message", new XAttribute("to", to), new XAttribute("type", "chat"), new XElement("body", n));
 
     [Test]
@@ -85,7 +85,7 @@ public class StreamManagementTests(string serverName)
     /// the proxy resets every connection at a quarter and at three fifths of them, each time once the previous cut was
     /// recovered from (<paramref name="recoveries"/> counts them). Returns when <paramref name="to"/> has them all.
     /// </summary>
-    private static async Task FlowAsync(CountingBot from, CountingBot to, int count, FaultInjectingProxy proxy, Func<int> recoveries, Func<string> recent,
+    internal static async Task FlowAsync(CountingBot from, CountingBot to, int count, FaultInjectingProxy proxy, Func<int> recoveries, Func<string> recent,
         CancellationToken cancellationToken)
     {
         string address = to.Jid!.ToString();
@@ -176,22 +176,5 @@ public class StreamManagementTests(string serverName)
         Assert.That(bob.Repeats, Is.Zero);
         TestContext.Progress.WriteLine($"{Server}: after a cut inside a start tag: " +
             string.Join(", ", statuses.Select(s => s.Status).Where(s => s is >= ConnectionStatus.Ready and not ConnectionStatus.ReconnectScheduled)));
-    }
-
-    /// <summary>A client that counts each message body it handles and, when asked, echoes it to the sender.</summary>
-    private sealed class CountingBot(ConnectionOptions options, bool echo, Microsoft.Extensions.Logging.ILogger? logger = null) : Component(options, logger)
-    {
-        private int repeats;
-
-        public ConcurrentDictionary<int, int> Received { get; } = new();
-
-        public int Repeats => Volatile.Read(ref repeats);
-
-        protected override async ValueTask OnMessageAsync(XElement message, CancellationToken cancellationToken)
-        {
-            if (message.Type() == "error" || message.Element("body") is not { } body) return;
-            if (Received.AddOrUpdate((int)body, 1, (_, n) => n + 1) > 1) Interlocked.Increment(ref repeats);
-            if (echo) await SendAsync(Chat(message.From()!, (int)body), cancellationToken);
-        }
     }
 }
