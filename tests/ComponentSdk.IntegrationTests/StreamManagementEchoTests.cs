@@ -20,22 +20,10 @@ public class StreamManagementEchoTests
         const int Count = 10_000;
         XmppServer server = Servers.Ejabberd;
         await using FaultInjectingProxy proxy = FaultInjectingProxy.Start(server.Host, server.ClientPort);
-        ConnectionOptions echoOptions = server.Client("alice", "alicepw");
-        echoOptions.Port = proxy.Port;
-        echoOptions.Login.Resource = "sm-echo";
-        echoOptions.Delivery.Acknowledged = true;
-        echoOptions.Delivery.PurgeQueueOnReady = true;
-        echoOptions.Delivery.DuplicateWindow = 20_000;
-        echoOptions.Reconnect.Enabled = true;
-        echoOptions.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(100);
-        echoOptions.Reconnect.MaxDelay = TimeSpan.FromMilliseconds(500);
-        await using var echo = new CountingBot(echoOptions, echo: true);
+        await using var echo = new CountingBot(StreamManagementTests.Alice(server, proxy, "sm-echo"), echo: true);
         var statuses = new ConcurrentQueue<ConnectionStatusEventArgs>();
         echo.StatusChanged += (_, e) => statuses.Enqueue(e);
-        ConnectionOptions bobOptions = server.Client("bob", "bobpw");
-        bobOptions.Login.Resource = "sm-echo-sender";
-        bobOptions.Delivery.DuplicateWindow = 20_000;
-        await using var bob = new CountingBot(bobOptions, echo: false);
+        await using var bob = new CountingBot(StreamManagementTests.Bob(server, "sm-echo-sender"), echo: false);
         await echo.ConnectAsync(cancellationToken);
         await bob.ConnectAsync(cancellationToken);
 

@@ -17,10 +17,12 @@ public class StreamManagementTests(string serverName)
 {
     private XmppServer Server => Servers.Get(serverName);
 
+    private ConnectionOptions Alice(FaultInjectingProxy proxy, string resource) => Alice(Server, proxy, resource);
+
     /// <summary>Alice behind <paramref name="proxy"/>, with the hosted defaults that matter here and a quick reconnect.</summary>
-    private ConnectionOptions Alice(FaultInjectingProxy proxy, string resource)
+    internal static ConnectionOptions Alice(XmppServer server, FaultInjectingProxy proxy, string resource)
     {
-        ConnectionOptions options = Server.Client("alice", "alicepw");
+        ConnectionOptions options = server.Client("alice", "alicepw");
         options.Port = proxy.Port;
         options.Login.Resource = resource;
         options.Delivery.Acknowledged = true;
@@ -32,9 +34,11 @@ public class StreamManagementTests(string serverName)
         return options;
     }
 
-    private ConnectionOptions Bob(string resource)
+    private ConnectionOptions Bob(string resource) => Bob(Server, resource);
+
+    internal static ConnectionOptions Bob(XmppServer server, string resource)
     {
-        ConnectionOptions options = Server.Client("bob", "bobpw");
+        ConnectionOptions options = server.Client("bob", "bobpw");
         options.Login.Resource = resource;
         options.Delivery.DuplicateWindow = 20_000;
         return options;
