@@ -24,6 +24,7 @@ internal sealed class Inbox(
     private readonly FilterRegistry filters = new();
     private readonly IqRouter iqHandlers = new();
     private readonly DuplicateFilter? duplicates = state.Options.Delivery.DuplicateWindow is > 0 and int window ? new DuplicateFilter(window) : null;
+    private readonly CheckRelay? relay = state.Options.ConnectionType == ConnectionType.Accept ? new CheckRelay() : null;
 
     /// <summary>Received stanzas waiting for the handlers.</summary>
     public int Backlog => dispatcher.Depth;
@@ -43,6 +44,7 @@ internal sealed class Inbox(
         ComponentTelemetry.StanzasReceived.Add(1, state.TelemetryTag);
         Jid? self = state.Jid;
         if (outbox.TryConfirm(stanza, self)) return;
+        if (relay is not null && relay.TryRelay(stanza, self, outbox.Relay)) return;
         if (pending.TryComplete(stanza, self, state.Options.Hostname))
         {
             if (state.RaiseElementEvents) status.Post(ConnectionStatus.RequestFinish, stanza);

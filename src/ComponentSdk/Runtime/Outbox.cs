@@ -48,6 +48,18 @@ internal sealed partial class Outbox
         get { lock (state.Gate) return state.Session?.Connection.Pump.Count ?? 0; }
     }
 
+    /// <summary>
+    /// On the event loop: sends another process's check back to the domain (see <see cref="CheckRelay"/>), ahead of
+    /// nothing and tracked by nothing; dropped when not ready (its sender then times out as before).
+    /// </summary>
+    public void Relay(XElement stanza)
+    {
+        lock (state.Gate)
+        {
+            if (state.Ready && state.Session is { } current) current.Connection.Pump.Enqueue(stanza);
+        }
+    }
+
     /// <summary>Senders waiting for room try again (the connection became ready, or the component is going away).</summary>
     public void ReleaseWaiters() => queue.ReleaseWaiters();
 

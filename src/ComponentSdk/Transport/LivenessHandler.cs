@@ -58,6 +58,12 @@ internal sealed class LivenessHandler(ConnectionContext connection) : ChannelHan
             pingId = null;
             return; // our own ping's answer: nothing for the application
         }
+        if (message is XElement { Name.LocalName: "iq" } own && from is not null && pingId is not null && own.Id() == pingId && own.Type() == "get"
+            && Jid.SameAddress(own.From(), from))
+        {
+            pingId = null;
+            return; // our own ping to our own domain, come back to us: the round trip is proven, nothing to answer
+        }
         context.FireChannelRead(message);
     }
 

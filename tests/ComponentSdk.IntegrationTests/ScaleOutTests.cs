@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using System.Xml.Linq;
+
+namespace ComponentSdk.IntegrationTests;
+
+/// <summary>
+/// Several processes for one component domain on ejabberd, which hands each stanza to one of the domain's connections
+/// at random: a delivery check that reaches the wrong process must still confirm its sender's stanzas, never make
+/// anyone send them again.
+/// </summary>
+[NonParallelizable]
+[CancelAfter(120_000)]
+public class ScaleOutTests
+{
+    [Test]
+    public async Task TwoConnectionsForOneDomainEchoEveryMessageOnce(CancellationToken cancellationToken)
+    {
+        const int Count = 200;
+        XmppServer server = Servers.Ejabberd;
+        var instances = new List<Peer>();
+        var statuses = new ConcurrentQueue<ConnectionStatusEventArgs>();
+        for (int i = 0; i < 2; i++)
+        {
+            ConnectionOptions options = server.Component("echo.localhost", "secret");
+            options.Delivery.Acknowledged = true; // the hosted defaults
+            options.Delivery.PurgeQueueOnReady = true;
+            options.Delivery.DuplicateWindow = 10_000;
+            options.Reconnect.Enabled = true;
+            options.RequestTimeout = TimeSpan.FromSeconds(3); // a check gone astray would recycle the connection within the test
+            var echo = new Peer(options, echo: true);
+            echo.StatusChanged += (_, e) => statuses.Enqueue(e);
+            instances.Add(echo);
+            await echo.ConnectAsync(cancellationToken);
+        }
+        try
+        {
+            // Bob counts what comes back, copies included (no duplicate filter).
+            await using var bob = new CountingBot(server.Client("bob", "bobpw"), echo: false);
+            await bob.ConnectAsync(cancellationToken);
+            for (int i = 0; i < Count; i++)
+            {
+                await bob.SendAsync(StreamManagementTests.Chat("bot@echo.localhost", i), cancellationToken);
+                await Task.Delay(20, cancellationToken);
+            }
+            await TestWait.UntilAsync(() => bob.Received.Count == Count, () => $"every echo (have {bob.Received.Count})", TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken); // time for a recycled connection's copies
+
+            TestContext.Progress.WriteLine($"two connections for echo.localhost: {instances[0].Messages.Count} and {instances[1].Messages.Count} messages handled, " +
+                $"bob got {bob.Received.Count} echoes ({bob.Repeats} twice)");
+            Assert.That(bob.Received.Keys.Order(), Is.EqualTo(Enumerable.Range(0, Count)));
+            Assert.That(bob.Repeats, Is.Zero, "no copies");
+            Assert.That(instances.Select(e => e.Messages.Count), Has.All.GreaterThan(0), "the server spread the messages over both");
+            Assert.That(statuses.Where(s => s.Status == ConnectionStatus.SocketFail).Select(s => s.Error?.Message), Is.Empty, "no connection recycled");
+        }
+        finally
+        {
+            foreach (Peer echo in instances) await echo.DisposeAsync();
+        }
+    }
+}
