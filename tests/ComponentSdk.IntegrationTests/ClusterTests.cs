@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+
+namespace ComponentSdk.IntegrationTests;
+
+/// <summary>
+/// Several processes for one component domain on a real two-node ejabberd cluster (tests/servers/ejabberd-cluster):
+/// two connections on node1, one on node2, users on both nodes. ejabberd hands each stanza to a connection of the
+/// domain on the node that routes it, at random among several; delivery checks that reach the wrong process must
+/// still confirm, never make anyone send again.
+/// </summary>
+[NonParallelizable]
+[CancelAfter(180_000)]
+public class ClusterTests
+{
+    private static readonly Dictionary<string, string> Ports = new()
+    {
+        ["NODE1_C2S_PORT"] = "29222", ["NODE1_COMPONENT_PORT"] = "29347", ["NODE2_C2S_PORT"] = "29232", ["NODE2_COMPONENT_PORT"] = "29357",
+        ["NODE1_DIST_PORT"] = "29370", ["NODE2_DIST_PORT"] = "29371", ["EPMD_PORT"] = "29369",
+    };
+
+    [Test]
+    public async Task ThreeConnectionsOnTwoNodesEchoEveryMessageOnce(CancellationToken cancellationToken)
+    {
+        const int Count = 500;
+        XmppServer cluster = XmppServer.Start("ejabberd-cluster", 29222, 29347, Ports);
+        var instances = new List<Peer>();
+        try
+        {
+            var statuses = new ConcurrentQueue<ConnectionStatusEventArgs>();
+            foreach (string port in new[] { "29347", "29347", "29357" })
+            {
+                ConnectionOptions options = cluster.Component("echo.localhost", "secret");
+                options.Port = int.Parse(port);
+                options.Delivery.Acknowledged = true; // the hosted defaults
+                options.Delivery.PurgeQueueOnReady = true;
+                options.Delivery.DuplicateWindow = 10_000;
+                options.Reconnect.Enabled = true;
+                options.RequestTimeout = TimeSpan.FromSeconds(3); // a check gone astray would recycle the connection within the test
+                var echo = new Peer(options, echo: true);
+                echo.StatusChanged += (_, e) => statuses.Enqueue(e);
+                instances.Add(echo);
+                await echo.ConnectAsync(cancellationToken);
+            }
+
+            // Users on both nodes count what comes back, copies included (no duplicate filter).
+            ConnectionOptions onNode2 = cluster.Client("alice", "alicepw");
+            onNode2.Port = 29232;
+            await using var bob = new CountingBot(cluster.Client("bob", "bobpw"), echo: false);
+            await using var alice = new CountingBot(onNode2, echo: false);
+            await bob.ConnectAsync(cancellationToken);
+            await alice.ConnectAsync(cancellationToken);
+            for (int i = 0; i < Count; i++)
+            {
+                await bob.SendAsync(StreamManagementTests.Chat("bot@echo.localhost", i), cancellationToken);
+                await alice.SendAsync(StreamManagementTests.Chat("bot@echo.localhost", Count + i), cancellationToken);
+                await Task.Delay(20, cancellationToken);
+            }
+            await TestWait.UntilAsync(() => bob.Received.Count == Count && alice.Received.Count == Count,
+                () => $"every echo (bob has {bob.Received.Count}, alice {alice.Received.Count})", TimeSpan.FromSeconds(30));
+            await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken); // time for a recycled connection's copies
+
+            TestContext.Progress.WriteLine($"ejabberd cluster, echo.localhost on node1 twice and node2 once: handled " +
+                string.Join(", ", instances.Select(e => e.Messages.Count)) + $"; bob got {bob.Received.Count} ({bob.Repeats} twice), alice {alice.Received.Count} ({alice.Repeats} twice)");
+            Assert.That(bob.Received.Keys.Order(), Is.EqualTo(Enumerable.Range(0, Count)));
+            Assert.That(alice.Received.Keys.Order(), Is.EqualTo(Enumerable.Range(Count, Count)));
+            Assert.That(bob.Repeats + alice.Repeats, Is.Zero, "no copies");
+            Assert.That(instances.Select(e => e.Messages.Count), Has.All.GreaterThan(0), "every connection served");
+            Assert.That(statuses.Where(s => s.Status == ConnectionStatus.SocketFail).Select(s => s.Error?.Message), Is.Empty, "no connection recycled");
+        }
+        finally
+        {
+            foreach (Peer echo in instances) await echo.DisposeAsync();
+            cluster.Stop(keepLogs: TestContext.CurrentContext.Result.FailCount > 0);
+        }
+    }
+}
