@@ -84,6 +84,8 @@ Task("Bench").IsDependentOn("Load").Does(() =>
 
 // Echo end to end. Default: against the embedded router (no server needed). --server=prosody|ejabberd: against a
 // real server started from tests/servers on its usual ports (15347 / 16347), stopped afterwards.
+// --server=ejabberd-cluster: a two-node ejabberd cluster (tests/servers/ejabberd-cluster), one Echo process per node,
+// each driven from its own node at the same time.
 var server = Argument("server", "");
 Task("Demo").IsDependentOn("Build").Does(() =>
 {
@@ -94,8 +96,13 @@ Task("Demo").IsDependentOn("Build").Does(() =>
         DotNetRun(echo, new ProcessArgumentBuilder().Append("--demo"), run);
         return;
     }
+    if (server == "ejabberd-cluster")
+    {
+        ClusterDemo(echo);
+        return;
+    }
     var ports = new Dictionary<string, int> { ["prosody"] = 15347, ["ejabberd"] = 16347 };
-    if (!ports.ContainsKey(server)) throw new Exception("--server must be prosody or ejabberd");
+    if (!ports.ContainsKey(server)) throw new Exception("--server must be prosody, ejabberd or ejabberd-cluster");
     StartProcess("bash", new ProcessSettings { Arguments = "tests/servers/install" });
     var stateDir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "componentsdk-demo-" + server);
     if (StartProcess("bash", new ProcessSettings { Arguments = $"tests/servers/{server}/start {stateDir}" }) != 0)
@@ -109,6 +116,28 @@ Task("Demo").IsDependentOn("Build").Does(() =>
         StartProcess("bash", new ProcessSettings { Arguments = $"tests/servers/{server}/stop {stateDir} --rm" });
     }
 });
+
+// Two Echo demos at once, one against each node's component port (19347, 19357), each process with its own driver.
+void ClusterDemo(string echo)
+{
+    StartProcess("bash", new ProcessSettings { Arguments = "tests/servers/install" });
+    var stateDir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "componentsdk-demo-ejabberd-cluster");
+    if (StartProcess("bash", new ProcessSettings { Arguments = $"tests/servers/ejabberd-cluster/start {stateDir}" }) != 0)
+        throw new Exception("could not start the ejabberd cluster; see the messages above");
+    try
+    {
+        var dll = $"./components/Echo/bin/{configuration}/net10.0/Echo.dll";
+        var processes = new[] { 19347, 19357 }
+            .Select(port => StartAndReturnProcess("dotnet", new ProcessSettings { Arguments = $"{dll} --demo --host 127.0.0.1 --port {port}" }))
+            .ToList();
+        foreach (var process in processes) process.WaitForExit();
+        if (processes.Any(p => p.GetExitCode() != 0)) throw new Exception("an Echo demo failed on the cluster; see its output above");
+    }
+    finally
+    {
+        StartProcess("bash", new ProcessSettings { Arguments = $"tests/servers/ejabberd-cluster/stop {stateDir} --rm" });
+    }
+}
 
 Task("Pack").IsDependentOn("Build").Does(() =>
     DotNetPack(solution, new DotNetPackSettings { Configuration = configuration, NoBuild = true, NoRestore = true, OutputDirectory = artifacts + Directory("packages") }));
