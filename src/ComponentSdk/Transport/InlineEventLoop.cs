@@ -79,6 +79,9 @@ internal sealed class InlineEventLoop : AbstractScheduledEventExecutor, IEventLo
         if (IsTerminated) return;
         tasks.Enqueue(task);
         // A thread holding the loop looks at the queue again after letting go (see Release), so only a free loop needs waking.
+        // The fence mirrors the one in Release: without it the processor may read the owner before the enqueue is
+        // visible, while the holder lets go and finds the queue empty, and the task waits for a wake-up that never comes.
+        Interlocked.MemoryBarrier();
         if (Volatile.Read(ref owner) == Free) wake.Set();
     }
 
