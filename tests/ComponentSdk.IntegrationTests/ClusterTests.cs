@@ -27,20 +27,7 @@ public class ClusterTests
         try
         {
             var statuses = new ConcurrentQueue<ConnectionStatusEventArgs>();
-            foreach (string port in new[] { "29347", "29347", "29357" })
-            {
-                ConnectionOptions options = cluster.Component("echo.localhost", "secret");
-                options.Port = int.Parse(port);
-                options.Delivery.Acknowledged = true; // the hosted defaults
-                options.Delivery.PurgeQueueOnReady = true;
-                options.Delivery.DuplicateWindow = 10_000;
-                options.Reconnect.Enabled = true;
-                options.RequestTimeout = TimeSpan.FromSeconds(3); // a check gone astray would recycle the connection within the test
-                var echo = new Peer(options, echo: true);
-                echo.StatusChanged += (_, e) => statuses.Enqueue(e);
-                instances.Add(echo);
-                await echo.ConnectAsync(cancellationToken);
-            }
+            foreach (int port in new[] { 29347, 29347, 29357 }) instances.Add(await ScaleOutTests.EchoInstanceAsync(cluster, port, statuses, cancellationToken));
 
             // Users on both nodes count what comes back, copies included (no duplicate filter).
             ConnectionOptions onNode2 = cluster.Client("alice", "alicepw");

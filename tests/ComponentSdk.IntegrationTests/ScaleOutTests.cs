@@ -19,19 +19,7 @@ public class ScaleOutTests
         XmppServer server = Servers.Ejabberd;
         var instances = new List<Peer>();
         var statuses = new ConcurrentQueue<ConnectionStatusEventArgs>();
-        for (int i = 0; i < 2; i++)
-        {
-            ConnectionOptions options = server.Component("echo.localhost", "secret");
-            options.Delivery.Acknowledged = true; // the hosted defaults
-            options.Delivery.PurgeQueueOnReady = true;
-            options.Delivery.DuplicateWindow = 10_000;
-            options.Reconnect.Enabled = true;
-            options.RequestTimeout = TimeSpan.FromSeconds(3); // a check gone astray would recycle the connection within the test
-            var echo = new Peer(options, echo: true);
-            echo.StatusChanged += (_, e) => statuses.Enqueue(e);
-            instances.Add(echo);
-            await echo.ConnectAsync(cancellationToken);
-        }
+        for (int i = 0; i < 2; i++) instances.Add(await EchoInstanceAsync(server, server.ComponentPort, statuses, cancellationToken));
         try
         {
             // Bob counts what comes back, copies included (no duplicate filter).
@@ -56,5 +44,25 @@ public class ScaleOutTests
         {
             foreach (Peer echo in instances) await echo.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// An Echo process for echo.localhost on <paramref name="port"/>, on the hosted defaults, connected; a check gone
+    /// astray would recycle its connection within a test (RequestTimeout 3 s), which <paramref name="statuses"/> shows.
+    /// </summary>
+    internal static async Task<Peer> EchoInstanceAsync(XmppServer server, int port, ConcurrentQueue<ConnectionStatusEventArgs> statuses,
+        CancellationToken cancellationToken)
+    {
+        ConnectionOptions options = server.Component("echo.localhost", "secret");
+        options.Port = port;
+        options.Delivery.Acknowledged = true;
+        options.Delivery.PurgeQueueOnReady = true;
+        options.Delivery.DuplicateWindow = 10_000;
+        options.Reconnect.Enabled = true;
+        options.RequestTimeout = TimeSpan.FromSeconds(3);
+        var echo = new Peer(options, echo: true);
+        echo.StatusChanged += (_, e) => statuses.Enqueue(e);
+        await echo.ConnectAsync(cancellationToken);
+        return echo;
     }
 }
