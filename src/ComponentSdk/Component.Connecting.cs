@@ -39,6 +39,13 @@ public partial class Component
     /// <see cref="ConnectionOptions.ShutdownTimeout"/> for the server to close its own, then closes the socket.
     /// Does nothing without a connection. Pending requests fail; the queue is kept.
     /// </summary>
+    /// <remarks>
+    /// The server goes on routing stanzas to us until it reads our closing tag. Those that arrive before its own still
+    /// reach the handlers, and what the handlers send from the start of the shutdown (nothing may follow our closing
+    /// tag on that stream) goes out on a short handover connection, all within the same timeout; where the server
+    /// balances the domain over several connections, that one closes at once and the others take the traffic. What
+    /// could not be handed over in time stays in the queue, with a warning.
+    /// </remarks>
     public Task ShutdownAsync(CancellationToken cancellationToken = default) => supervisor.ShutdownAsync(cancellationToken);
 
     /// <summary>

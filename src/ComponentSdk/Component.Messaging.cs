@@ -18,12 +18,15 @@ public partial class Component
     /// <remarks>
     /// Returns at once in the common case. It waits (backpressure) while <see cref="LimitOptions.MaxOutboundBacklog"/>
     /// stanzas wait for a slow network, or while the queue is full under <see cref="QueueFullPolicy.Wait"/>.
+    /// During <see cref="ShutdownAsync"/> and <see cref="DisposeAsync"/> handlers can still send: what they send goes
+    /// out on a short handover connection once the closing stream has ended.
     /// </remarks>
+    /// <exception cref="ObjectDisposedException">Disposal has finished.</exception>
     public ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stanza);
         cancellationToken.ThrowIfCancellationRequested();
-        state.ThrowIfDisposed();
+        state.ThrowIfSendsClosed();
         return outbox.SendAsync(stanza, cancellationToken);
     }
 

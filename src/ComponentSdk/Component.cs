@@ -151,7 +151,8 @@ public partial class Component : IAsyncDisposable
     protected CancellationToken Stopping => state.Stopping.Token;
 
     /// <summary>
-    /// Shuts the connection down cleanly (see <see cref="ShutdownAsync"/>) and stops dispatching: what was already
+    /// Shuts the connection down cleanly (see <see cref="ShutdownAsync"/>: what arrives until the server closes its
+    /// stream is handled, and what the handlers send meanwhile is handed over) and stops dispatching: what was already
     /// received is still handled, for up to <see cref="ConnectionOptions.ShutdownTimeout"/>; then
     /// <see cref="Stopping"/> is cancelled. A handler that does not return a second after that is logged and left.
     /// Stanzas still in the outgoing queue are not sent; a warning gives their number (read
@@ -174,6 +175,7 @@ public partial class Component : IAsyncDisposable
         await supervisor.CloseAsync().ConfigureAwait(false); // what a connect under way made is closed too
         outbox.ReleaseWaiters(); // senders waiting for room find the component disposed
         await inbox.DrainAsync(state.Options.ShutdownTimeout).ConfigureAwait(false);
+        state.CloseSends();
         // The queue waits for a purge that will not come now: say so rather than drop it silently.
         if (outbox.QueuedCount is > 0 and int unsent) Log.UnsentOnDispose(state.Logger, state.DisplayName, unsent);
         GC.SuppressFinalize(this);

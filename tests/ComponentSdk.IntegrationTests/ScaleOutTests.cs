@@ -12,14 +12,16 @@ namespace ComponentSdk.IntegrationTests;
 [CancelAfter(120_000)]
 public class ScaleOutTests
 {
-    [Test]
-    public async Task TwoConnectionsForOneDomainEchoEveryMessageOnce(CancellationToken cancellationToken)
+    [TestCase(2)]
+    [TestCase(3)]
+    public async Task SeveralConnectionsForOneDomainEchoEveryMessageOnce(int connections)
     {
+        CancellationToken cancellationToken = TestContext.CurrentContext.CancellationToken;
         const int Count = 200;
         XmppServer server = Servers.Ejabberd;
         var instances = new List<Peer>();
         var statuses = new ConcurrentQueue<ConnectionStatusEventArgs>();
-        for (int i = 0; i < 2; i++) instances.Add(await EchoInstanceAsync(server, server.ComponentPort, statuses, cancellationToken));
+        for (int i = 0; i < connections; i++) instances.Add(await EchoInstanceAsync(server, server.ComponentPort, statuses, cancellationToken));
         try
         {
             // Bob counts what comes back, copies included (no duplicate filter).
@@ -33,11 +35,11 @@ public class ScaleOutTests
             await TestWait.UntilAsync(() => bob.Received.Count == Count, () => $"every echo (have {bob.Received.Count})", TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken); // time for a recycled connection's copies
 
-            TestContext.Progress.WriteLine($"two connections for echo.localhost: {instances[0].Messages.Count} and {instances[1].Messages.Count} messages handled, " +
+            TestContext.Progress.WriteLine($"{connections} connections for echo.localhost: {string.Join(", ", instances.Select(e => e.Messages.Count))} messages handled, " +
                 $"bob got {bob.Received.Count} echoes ({bob.Repeats} twice)");
             Assert.That(bob.Received.Keys.Order(), Is.EqualTo(Enumerable.Range(0, Count)));
             Assert.That(bob.Repeats, Is.Zero, "no copies");
-            Assert.That(instances.Select(e => e.Messages.Count), Has.All.GreaterThan(0), "the server spread the messages over both");
+            Assert.That(instances.Select(e => e.Messages.Count), Has.All.GreaterThan(0), "the server spread the messages over all of them");
             Assert.That(statuses.Where(s => s.Status == ConnectionStatus.SocketFail).Select(s => s.Error?.Message), Is.Empty, "no connection recycled");
         }
         finally

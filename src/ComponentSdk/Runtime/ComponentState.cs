@@ -12,6 +12,7 @@ internal sealed class ComponentState(object owner, ConnectionOptions options, IL
 {
     private Jid? jid;
     private int disposed;
+    private int sendsClosed;
 
     public ConnectionOptions Options { get; } = options;
 
@@ -52,4 +53,12 @@ internal sealed class ComponentState(object owner, ConnectionOptions options, IL
     public bool MarkDisposed() => Interlocked.Exchange(ref disposed, 1) == 0;
 
     public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, owner);
+
+    /// <summary>
+    /// The end of disposal: sends are refused from now on. Until then the handlers finishing their work during the
+    /// shutdown may still send (what they send is handed over, or counted as unsent).
+    /// </summary>
+    public void CloseSends() => Volatile.Write(ref sendsClosed, 1);
+
+    public void ThrowIfSendsClosed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref sendsClosed) != 0, owner);
 }

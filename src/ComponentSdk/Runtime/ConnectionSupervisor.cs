@@ -129,7 +129,9 @@ internal sealed partial class ConnectionSupervisor
 
     /// <summary>
     /// Sends <c>&lt;/stream:stream&gt;</c>, waits up to <see cref="ConnectionOptions.ShutdownTimeout"/> for the
-    /// server to close its own, then closes the socket. Does nothing without a connection.
+    /// server to close its own, then closes the socket. What arrived before the server's closing tag still reaches the
+    /// handlers, and what they sent meanwhile goes out on a handover connection, within the same time (see
+    /// <see cref="HandOverAsync"/>). Does nothing without a connection.
     /// </summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
@@ -143,32 +145,17 @@ internal sealed partial class ConnectionSupervisor
 
             status.Post(ConnectionStatus.StreamEnd);
             status.Post(ConnectionStatus.ShutdownStart);
-            ConnectionContext context = current.Connection.Context;
-            context.MarkLocalClose();
             long started = TimeProvider.System.GetTimestamp();
-            if (context.MarkFooterSent())
-            {
-                try
-                {
-                    // A server that stops reading would hold the write forever: the shutdown timeout bounds it.
-                    // Through the pump, behind what was sent before the shutdown; what is sent after it waits for the next connection.
-                    await current.Connection.Pump.EndStreamAsync().WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    // The socket is gone or stuck; closing below is all that is left to do.
-                }
-            }
-            status.Post(ConnectionStatus.SocketDisconnect);
+            outbox.BeginHandover();
             try
             {
-                // The dispatch stage closes the socket when the server's closing tag arrives.
-                TimeSpan left = Options.ShutdownTimeout - TimeProvider.System.GetElapsedTime(started);
-                await current.Closed.WaitAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+                await EndStreamAsync(current, channel, started, cancellationToken).ConfigureAwait(false);
+                status.Post(ConnectionStatus.SocketDisconnect);
+                await HandOverAsync(started, cancellationToken).ConfigureAwait(false);
             }
-            catch (TimeoutException)
+            finally
             {
-                await CloseNowAsync(current, channel).ConfigureAwait(false);
+                if (outbox.EndHandover() is > 0 and int left) Log.HandoverIncomplete(state.Logger, state.DisplayName, left, Options.ShutdownTimeout);
             }
             status.Post(ConnectionStatus.ShutdownFinish);
         }
@@ -176,6 +163,87 @@ internal sealed partial class ConnectionSupervisor
         {
             lifecycle.Release();
         }
+    }
+
+    /// <summary>Our closing tag behind what was sent before it, then the server's; the socket is closed when it does not come in time.</summary>
+    private async Task EndStreamAsync(Session current, IChannel channel, long started, CancellationToken cancellationToken)
+    {
+        current.Connection.Context.MarkLocalClose();
+        if (current.Connection.Context.MarkFooterSent())
+        {
+            try
+            {
+                // A server that stops reading would hold the write forever: the shutdown timeout bounds it.
+                await current.Connection.Pump.EndStreamAsync().WaitAsync(Options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The socket is gone or stuck; closing below is all that is left to do.
+            }
+        }
+        try
+        {
+            // The dispatch stage closes the socket when the server's closing tag arrives.
+            await current.Closed.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await CloseNowAsync(current, channel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The handover of a graceful stop. The server routes stanzas to us until it reads our closing tag; those that
+    /// arrive before its own still reach the handlers, but nothing may follow our closing tag on that stream. So, once
+    /// the handlers are through what arrived, what they sent meanwhile goes out on a new connection that closes at once.
+    /// What arrives on that one is handled the same way, until nothing is left or the shutdown timeout has passed.
+    /// </summary>
+    private async Task HandOverAsync(long started, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await inbox.HandledSoFarAsync().WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Handlers still at work: what they sent so far goes over; the rest is counted when the shutdown ends.
+            }
+            List<XElement> stanzas = outbox.TakeHandover();
+            if (stanzas.Count == 0 || Left(started) == TimeSpan.Zero)
+            {
+                outbox.ReturnToHandover(stanzas);
+                return;
+            }
+            Log.HandingOver(state.Logger, state.DisplayName, stanzas.Count);
+            var attempt = new Session(this, inbox, state, status, LoginResource(), resumable: null, handover: true);
+            lock (state.Gate) state.Session = attempt;
+            try
+            {
+                await attempt.Connection.OpenAsync(eventLoop, host, port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
+                await attempt.Negotiated.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+                Task footer;
+                lock (state.Gate) footer = outbox.HandOverAndClose(attempt, stanzas);
+                await footer.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+                await attempt.Closed.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not connected, or not in time: whatever did not reach the server stays for the count at the end.
+                if (attempt.Connection.Channel is { } channel) await CloseNowAsync(attempt, channel).ConfigureAwait(false);
+                if (!attempt.Connection.Context.FooterSent) outbox.ReturnToHandover(stanzas);
+                Log.HandoverFailed(state.Logger, state.DisplayName, ex.Message);
+                return;
+            }
+        }
+    }
+
+    /// <summary>What is left of the shutdown timeout that began at <paramref name="started"/>.</summary>
+    private TimeSpan Left(long started)
+    {
+        TimeSpan left = Options.ShutdownTimeout - TimeProvider.System.GetElapsedTime(started);
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     /// <summary>For disposal, after <see cref="ShutdownAsync"/>: closes whatever a connect under way made meanwhile.</summary>
@@ -250,6 +318,7 @@ internal sealed partial class ConnectionSupervisor
         Session? lost;
         StreamManagementSession? previous;
         int arrived = 0;
+        if (attempt.IsHandover) return; // never ready: the shutdown sends what it hands over, then closes
         lock (state.Gate)
         {
             if (state.Session != attempt) return;

@@ -55,7 +55,8 @@ internal sealed class Inbox(
             Log.DuplicateDropped(state.Logger, state.DisplayName, stanza.Name.LocalName, originId);
             return;
         }
-        dispatcher.Post(DispatchItem.ForStanza(stanza));
+        if (!dispatcher.Post(DispatchItem.ForStanza(stanza)))
+            Log.ReceivedAfterStop(state.Logger, state.DisplayName, stanza.Name.LocalName, stanza.From() ?? "(none)");
     }
 
     /// <summary>On the event loop: one of our stanzas came back undelivered; its request fails.</summary>
@@ -97,6 +98,19 @@ internal sealed class Inbox(
         Func<XElement, CancellationToken, ValueTask<XElement?>>? handler = iqHandlers.Find(iq);
         XElement? reply = handler is null ? iq.ErrorFor("service-unavailable") : await handler(iq, cancellationToken).ConfigureAwait(false);
         if (reply is not null) await outbox.SendAsync(reply, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Completes once the handlers are through everything received so far (at once when dispatching has stopped).</summary>
+    public Task HandledSoFarAsync()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!dispatcher.Post(DispatchItem.ForWork(() =>
+            {
+                done.TrySetResult();
+                return ValueTask.CompletedTask;
+            })))
+            return Task.CompletedTask;
+        return done.Task;
     }
 
     /// <summary>
@@ -170,7 +184,7 @@ internal sealed class Inbox(
     {
         try
         {
-            state.ThrowIfDisposed();
+            state.ThrowIfSendsClosed();
             await outbox.SendAsync(stanza, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is XmppException or InvalidOperationException)

@@ -158,6 +158,7 @@ internal sealed partial class Outbox
     private (List<XElement> Back, List<XElement> Dropped) TakeBack(Session attempt)
     {
         List<XElement> unsent = attempt.Connection.Pump.TakeUnsent();
+        if (attempt.IsHandover) return (unsent, []); // it tracks nothing: the server's closing tag confirms it all
         releasing = false;
         resendWindow = 1;
         ConnectionContext context = attempt.Connection.Context;

@@ -50,13 +50,15 @@ internal sealed partial class Outbox
 
     /// <summary>
     /// On the event loop: sends another process's check back to the domain (see <see cref="CheckRelay"/>), ahead of
-    /// nothing and tracked by nothing; dropped when not ready (its sender then times out as before).
+    /// nothing and tracked by nothing; during a shutdown it goes with the handover; dropped when not ready (its sender
+    /// then times out as before).
     /// </summary>
     public void Relay(XElement stanza)
     {
         lock (state.Gate)
         {
-            if (state.Ready && state.Session is { } current) current.Connection.Pump.Enqueue(stanza);
+            if (handover is not null) handover.Add(stanza); // the handover connection relays it
+            else if (state.Ready && state.Session is { } current) current.Connection.Pump.Enqueue(stanza);
         }
     }
 
@@ -77,6 +79,7 @@ internal sealed partial class Outbox
         bool connected;
         lock (state.Gate)
         {
+            if (KeptForHandover(stanza)) return true;
             if (state.Ready && state.Session is { } current && !releasing)
             {
                 if (Unconfirmed(current) >= Options.Limits.MaxOutboundBacklog) return false;
@@ -178,7 +181,9 @@ internal sealed partial class Outbox
         streamManaged = false;
         (List<XElement> back, List<XElement> dropped) = TakeBack(attempt);
         foreach (XElement stanza in back) pending.MarkSent(stanza, null);
-        queue.Requeue(back);
+        // During a shutdown, what the closing stream did not get out goes over to the handover connection.
+        if (handover is not null) handover.InsertRange(0, back);
+        else queue.Requeue(back);
         // A session to resume keeps its requests: the replies come on the resumed stream.
         if (Options.Delivery.ResendPendingRequests && !resuming) queue.Requeue(pending.TakeSentOn(attempt));
         return dropped;

@@ -16,8 +16,10 @@ internal sealed class Session : IConnectionObserver
     private readonly TaskCompletionSource negotiated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Session(ConnectionSupervisor supervisor, Inbox inbox, ComponentState state, StatusReporter status, string? resource, StreamManagementSession? resumable)
+    public Session(ConnectionSupervisor supervisor, Inbox inbox, ComponentState state, StatusReporter status, string? resource,
+        StreamManagementSession? resumable, bool handover = false)
     {
+        IsHandover = handover;
         this.supervisor = supervisor;
         this.inbox = inbox;
         this.state = state;
@@ -26,6 +28,9 @@ internal sealed class Session : IConnectionObserver
     }
 
     public Connection Connection { get; }
+
+    /// <summary>A short connection of a shutdown: it sends what the handlers sent meanwhile, then closes; never ready.</summary>
+    public bool IsHandover { get; }
 
     public Task Negotiated => negotiated.Task;
 

@@ -79,4 +79,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 244, Level = LogLevel.Warning, Message = "{Connection} {Reason}: the server could not go on with the resumed session (Prosody 0.12 cannot after a connection cut in the middle of a stanza); connecting again with a new session, and sending again what the server had not acknowledged")]
     public static partial void ResumedStreamBroken(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 245, Level = LogLevel.Information, Message = "{Connection} handing over {Count} stanzas the handlers sent during the shutdown, on a short connection (nothing may follow our closing tag on the old one)")]
+    public static partial void HandingOver(ILogger logger, string connection, int count);
+
+    [LoggerMessage(EventId = 246, Level = LogLevel.Warning, Message = "{Connection} could not hand over what the handlers sent during the shutdown: {Reason}")]
+    public static partial void HandoverFailed(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 247, Level = LogLevel.Warning, Message = "{Connection} {Count} stanzas sent during the shutdown were not handed over within {Timeout}; they wait in the outgoing queue (raise ShutdownTimeout to give handlers more time)")]
+    public static partial void HandoverIncomplete(ILogger logger, string connection, int count, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 248, Level = LogLevel.Warning, Message = "{Connection} received a {Stanza} from {From} after the component stopped dispatching; it was not handled")]
+    public static partial void ReceivedAfterStop(ILogger logger, string connection, string stanza, string from);
 }

@@ -1,0 +1,82 @@
+using System.Xml.Linq;
+using ComponentSdk.Xml;
+
+namespace ComponentSdk.Runtime;
+
+/// <summary>
+/// A graceful stop. Once a shutdown begins, nothing more may follow our closing tag on the stream, yet the server
+/// still delivers what it routed to us before it read that tag, and the handlers answer it. From then on what is sent
+/// is kept aside, in order, and goes out on a short handover connection once the stream has closed.
+/// </summary>
+internal sealed partial class Outbox
+{
+    private List<XElement>? handover; // while a shutdown hands over; under the gate
+
+    /// <summary>A shutdown begins: what is sent from now on waits for the handover.</summary>
+    public void BeginHandover()
+    {
+        lock (state.Gate) handover ??= [];
+    }
+
+    /// <summary>What waits for the handover, in order; the list starts over empty.</summary>
+    public List<XElement> TakeHandover()
+    {
+        lock (state.Gate)
+        {
+            if (handover is not { Count: > 0 } taken) return [];
+            handover = [];
+            return taken;
+        }
+    }
+
+    /// <summary>A handover connection failed: its stanzas wait again, ahead of what came since.</summary>
+    public void ReturnToHandover(List<XElement> stanzas)
+    {
+        lock (state.Gate)
+        {
+            if (handover is null) queue.Requeue(stanzas);
+            else handover.InsertRange(0, stanzas);
+        }
+    }
+
+    /// <summary>
+    /// Under the gate, once the handover connection is negotiated: the stanzas go out on it, then our closing tag.
+    /// Returns the task that completes once the closing tag was written.
+    /// </summary>
+    public Task HandOverAndClose(Session current, List<XElement> stanzas)
+    {
+        foreach (XElement stanza in stanzas)
+        {
+            if (Options.ConnectionType == ConnectionType.Accept && state.Jid is { } jid && stanza.Attribute(XmppNames.From) is null)
+                stanza.SetAttributeValue(XmppNames.From, jid.ToString());
+            current.Connection.Pump.Enqueue(stanza);
+        }
+        current.Connection.Context.MarkLocalClose();
+        current.Connection.Context.MarkFooterSent();
+        return current.Connection.Pump.EndStreamAsync();
+    }
+
+    /// <summary>
+    /// The shutdown is over: what could not be handed over in time goes to the front of the outgoing queue, for the
+    /// next connection (or the count of unsent stanzas on disposal); returns how many.
+    /// </summary>
+    public int EndHandover()
+    {
+        lock (state.Gate)
+        {
+            if (handover is not { } left) return 0;
+            handover = null;
+            queue.Requeue(left);
+            return left.Count;
+        }
+    }
+
+    /// <summary>Under the gate: keeps a stanza sent during a shutdown for the handover; false when none is under way.</summary>
+    private bool KeptForHandover(XElement stanza)
+    {
+        if (handover is null) return false;
+        if (handover.Count >= queue.Capacity) throw new OutgoingQueueFullException(queue.Capacity);
+        handover.Add(stanza);
+        return true;
+    }
+}
