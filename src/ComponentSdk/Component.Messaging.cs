@@ -107,4 +107,20 @@ public partial class Component
         ArgumentNullException.ThrowIfNull(handler);
         inbox.HandleIq(type, payload, handler);
     }
+
+    /// <summary>
+    /// Answers disco#info and disco#items requests for <paramref name="node"/> of this component (XEP-0030 §3.2, §4.2):
+    /// <paramref name="info"/> gives its identities and features for the request, or null when the requester may not
+    /// see it (then both are answered with <c>item-not-found</c>); <paramref name="items"/> lists what is under it.
+    /// Replaces an earlier registration of the node. Helpers such as ad-hoc commands register their nodes here.
+    /// </summary>
+    public void AddDiscoNode(string node, Func<XElement, DiscoNodeInfo?> info, Func<XElement, IEnumerable<DiscoItem>>? items = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(node);
+        ArgumentNullException.ThrowIfNull(info);
+        discoNodes.Add(node, info, items);
+    }
+
+    /// <summary>Stops answering for a node added with <see cref="AddDiscoNode"/>; false when it was not there.</summary>
+    public bool RemoveDiscoNode(string node) => discoNodes.Remove(node);
 }

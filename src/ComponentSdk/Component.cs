@@ -40,6 +40,7 @@ public partial class Component : IAsyncDisposable
     private readonly Requests requests;
     private readonly ConnectionSupervisor supervisor;
     private readonly ComponentGauges gauges;
+    private readonly DiscoNodes discoNodes = new();
 
     /// <summary>Creates the component; nothing connects until <see cref="ConnectAsync(CancellationToken)"/>.</summary>
     /// <exception cref="InvalidConnectionOptionsException">The options are not usable; the message names each problem.</exception>
@@ -62,10 +63,10 @@ public partial class Component : IAsyncDisposable
         supervisor = new ConnectionSupervisor(state, eventLoop, outbox, inbox, pending, status);
         gauges = new ComponentGauges(outbox, inbox, pending);
         HandleIq("get", TimeResponder.Payload, new TimeResponder(() => Clock).AnswerAsync);
-        HandleIq("get", DiscoItemsResponder.Payload, new DiscoItemsResponder(DiscoItemsFor).AnswerAsync);
+        HandleIq("get", DiscoItemsResponder.Payload, new DiscoItemsResponder(DiscoItemsFor, discoNodes).AnswerAsync);
         HandleIq("get", PingResponder.Payload, PingResponder.AnswerAsync);
         HandleIq("get", VersionResponder.Payload, new VersionResponder(() => SoftwareName, () => SoftwareVersion).AnswerAsync);
-        HandleIq("get", DiscoInfoResponder.Payload, new DiscoInfoResponder(() => DiscoIdentity, () => inbox.Features).AnswerAsync);
+        HandleIq("get", DiscoInfoResponder.Payload, new DiscoInfoResponder(() => DiscoIdentity, () => inbox.Features, discoNodes).AnswerAsync);
         ComponentTelemetry.Register(gauges, state.DisplayName);
     }
 

