@@ -195,8 +195,9 @@ internal sealed partial class ConnectionSupervisor
     /// <summary>
     /// The handover of a graceful stop. The server routes stanzas to us until it reads our closing tag; those that
     /// arrive before its own still reach the handlers, but nothing may follow our closing tag on that stream. So, once
-    /// the handlers are through what arrived, what they sent meanwhile goes out on a new connection that closes at once.
-    /// What arrives on that one is handled the same way, until nothing is left or the shutdown timeout has passed.
+    /// the handlers are through what arrived, what they sent meanwhile goes out on a new connection that closes once it
+    /// has gone quiet. What arrives after its closing tag is handled the same way, until nothing is left or the
+    /// shutdown timeout has passed.
     /// </summary>
     private async Task HandOverAsync(long started, CancellationToken cancellationToken)
     {
@@ -223,9 +224,9 @@ internal sealed partial class ConnectionSupervisor
             {
                 await attempt.Connection.OpenAsync(eventLoop, host, port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
                 await attempt.Negotiated.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
-                Task footer;
-                lock (state.Gate) footer = outbox.HandOverAndClose(attempt, stanzas);
-                await footer.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+                outbox.OpenHandover(attempt, stanzas);
+                await SettleAsync(attempt, started, cancellationToken).ConfigureAwait(false);
+                await outbox.CloseHandover(attempt).WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
                 await attempt.Closed.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -238,6 +239,27 @@ internal sealed partial class ConnectionSupervisor
             }
         }
     }
+
+    /// <summary>
+    /// Keeps the handover connection open while it receives: what the server routes to it (a jabberd2 router asks a
+    /// freshly bound name for its disco#info, ejabberd balances a share of the domain's traffic onto it) is answered
+    /// on it, rather than starting yet another handover. It closes once nothing arrived for a moment, or after at most
+    /// <see cref="HandoverMaxOpen"/>.
+    /// </summary>
+    private async Task SettleAsync(Session attempt, long started, CancellationToken cancellationToken)
+    {
+        long opened = TimeProvider.System.GetTimestamp();
+        int seen = -1;
+        while (attempt.Received != seen && TimeProvider.System.GetElapsedTime(opened) < HandoverMaxOpen && Left(started) > HandoverQuiet)
+        {
+            seen = attempt.Received;
+            await Task.Delay(HandoverQuiet, cancellationToken).ConfigureAwait(false);
+            await inbox.HandledSoFarAsync().WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan HandoverQuiet = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan HandoverMaxOpen = TimeSpan.FromSeconds(1);
 
     /// <summary>What is left of the shutdown timeout that began at <paramref name="started"/>.</summary>
     private TimeSpan Left(long started)

@@ -57,7 +57,7 @@ internal sealed partial class Outbox
     {
         lock (state.Gate)
         {
-            if (handover is not null) handover.Add(stanza); // the handover connection relays it
+            if (handover is not null) KeptForHandover(stanza); // the handover connection relays it
             else if (state.Ready && state.Session is { } current) current.Connection.Pump.Enqueue(stanza);
         }
     }

@@ -15,6 +15,7 @@ internal sealed class Session : IConnectionObserver
     private readonly StatusReporter status;
     private readonly TaskCompletionSource negotiated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int received;
 
     public Session(ConnectionSupervisor supervisor, Inbox inbox, ComponentState state, StatusReporter status, string? resource,
         StreamManagementSession? resumable, bool handover = false)
@@ -39,7 +40,14 @@ internal sealed class Session : IConnectionObserver
 
     public bool WantsElementEvents => state.RaiseElementEvents;
 
-    public void OnStatus(ConnectionStatusEventArgs status) => this.status.Post(status);
+    /// <summary>Stanzas received so far (counted on a handover connection only, to see when it has gone quiet).</summary>
+    public int Received => Volatile.Read(ref received);
+
+    // A handover connection is plumbing of the shutdown: its steps are not steps of the component's connection.
+    public void OnStatus(ConnectionStatusEventArgs status)
+    {
+        if (!IsHandover) this.status.Post(status);
+    }
 
     public void OnNegotiated(SessionEstablished session)
     {
@@ -47,7 +55,11 @@ internal sealed class Session : IConnectionObserver
         negotiated.TrySetResult();
     }
 
-    public void OnStanza(XElement stanza) => inbox.OnStanza(stanza);
+    public void OnStanza(XElement stanza)
+    {
+        if (IsHandover) Interlocked.Increment(ref received);
+        inbox.OnStanza(stanza);
+    }
 
     public void OnBounced(XElement stanza, XmppException error) => inbox.OnBounced(stanza, error);
 

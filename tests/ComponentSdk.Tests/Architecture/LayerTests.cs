@@ -17,7 +17,7 @@ public sealed class LayerTests
         ["Protocols"],                                      // what every negotiation shares
         ["Protocols.Accept", "Protocols.Client", "Protocols.Legacy", "Protocols.Jabberd2"],
         ["Runtime"],                                        // Component and its parts
-        ["GroupChat", "Commands", "Registration", "Presence"], // helpers over Component's public API
+        ["GroupChat", "Commands", "Registration", "Presence", "Privileges"], // helpers over Component's public API
     ];
 
     private static readonly Assembly Sdk = typeof(Component).Assembly;
