@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text;
 using ComponentSdk;
 using ComponentSdk.Hosting;
 using ComponentSdk.Xml;
@@ -11,7 +9,10 @@ using Microsoft.Extensions.Options;
 
 namespace WebhookGateway;
 
-/// <summary>The web application: <c>POST /messages</c> with a bearer token becomes an XMPP message.</summary>
+/// <summary>
+/// The web application: <c>POST /hooks/{id}</c> with that registration's bearer token becomes an XMPP message to the
+/// user who registered it, and to nobody else.
+/// </summary>
 public static class GatewayApp
 {
     /// <summary>The largest accepted message body, in characters.</summary>
@@ -27,22 +28,27 @@ public static class GatewayApp
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddOptions<GatewayOptions>().Bind(builder.Configuration.GetSection("Gateway"))
-            .Validate(o => o.Token.Length >= 16, "Gateway:Token is required and must be at least 16 characters.").ValidateOnStart();
+            .Validate(o => Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out _), "Gateway:PublicUrl must be an absolute URL (where users post to).")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Database), "Gateway:Database must name the SQLite file registrations are kept in.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton(services => new RegistrationStore(services.GetRequiredService<IOptions<GatewayOptions>>().Value.Database));
         builder.Services.AddXmppComponent<GatewayComponent>(builder.Configuration);
         builder.Services.AddProblemDetails();
 
         WebApplication app = builder.Build();
-        app.MapPost("/messages", ForwardAsync);
+        app.MapPost("/hooks/{id}", ForwardAsync);
         app.MapGet("/health", (ComponentRegistry registry) =>
             registry.Components.FirstOrDefault() is { IsReady: true } ? Results.Ok("ready") : Results.Problem("not connected", statusCode: 503));
         return app;
     }
 
-    private static async Task<IResult> ForwardAsync(HttpRequest request, ComponentRegistry registry, IOptions<GatewayOptions> options,
+    private static async Task<IResult> ForwardAsync(string id, HttpRequest request, ComponentRegistry registry, RegistrationStore store,
         CancellationToken cancellationToken)
     {
-        // The caller proves who it is before anything it sent is read.
-        if (!Authorized(request, options.Value.Token)) return Results.Unauthorized();
+        // The caller proves which registration it posts for before anything it sent is read; an unknown id and a wrong
+        // token are the same answer.
+        if (BearerToken(request) is not { } token || await store.AuthorizeAsync(id, token, cancellationToken) is not { } registration)
+            return Results.Unauthorized();
         if (request.ContentLength > MaxRequestBytes) return Problem("body", $"The request is larger than {MaxRequestBytes} bytes.");
         WebhookRequest? message;
         try
@@ -52,7 +58,7 @@ public static class GatewayApp
         }
         catch (JsonException)
         {
-            return Problem("body", "The request is not the JSON object {\"to\", \"body\", \"subject\"}.");
+            return Problem("body", "The request is not the JSON object {\"body\", \"subject\"}.");
         }
         catch (InvalidDataException)
         {
@@ -61,14 +67,12 @@ public static class GatewayApp
         if (message is null || string.IsNullOrWhiteSpace(message.Body)) return Problem("body", "A body is required.");
         if (message.Body.Length > MaxBodyLength) return Problem("body", $"At most {MaxBodyLength} characters.");
         if (message.Subject is { Length: > MaxSubjectLength }) return Problem("subject", $"At most {MaxSubjectLength} characters.");
-        if (!Jid.TryParse(message.To, out Jid? to) || to.Local is null)
-            return Problem("to", "A user's address is required: local@domain, optionally /resource.");
         if (registry.Components.OfType<GatewayComponent>().FirstOrDefault() is not { } gateway) return Results.Problem("The gateway is starting.", statusCode: 503);
         try
         {
-            string id = await gateway.ForwardAsync(to, message.Body, message.Subject, cancellationToken);
+            string messageId = await gateway.ForwardAsync(registration.Jid, message.Body, message.Subject, cancellationToken);
             // Accepted: sent when connected, queued (and sent on reconnect) otherwise.
-            return Results.Accepted(value: new { id, queued = !gateway.IsReady });
+            return Results.Accepted(value: new { id = messageId, queued = !gateway.IsReady });
         }
         catch (InvalidXmlCharacterException)
         {
@@ -85,11 +89,9 @@ public static class GatewayApp
     private static IResult Problem(string field, string error) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
 
-    private static bool Authorized(HttpRequest request, string token)
+    private static string? BearerToken(HttpRequest request)
     {
         string header = request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.Ordinal)) return false;
-        byte[] given = Encoding.UTF8.GetBytes(header["Bearer ".Length..]);
-        return CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(token));
+        return header.StartsWith("Bearer ", StringComparison.Ordinal) && header.Length > "Bearer ".Length ? header["Bearer ".Length..] : null;
     }
 }

@@ -4,8 +4,9 @@ using ComponentSdk.Xml;
 namespace ComponentSdk.Transport;
 
 /// <summary>
-/// Renders elements for logs with credentials removed: the XEP-0114 handshake digest, every SASL payload, and
-/// the password or digest of a <c>jabber:iq:auth</c> login.
+/// Renders elements for logs with credentials removed: the XEP-0114 handshake digest, every SASL payload, the
+/// password or digest of a <c>jabber:iq:auth</c> login, and the text of elements the application marked secret
+/// (<see cref="Stanza.MarkSecret"/>).
 /// </summary>
 internal static class SecretRedactor
 {
@@ -19,9 +20,10 @@ internal static class SecretRedactor
     {
         if (!HasSecrets(element)) return element;
         var copy = new XElement(element);
-        foreach (XElement e in copy.DescendantsAndSelf())
+        // A copy loses annotations: the original says which of its elements are secret, in the same order.
+        foreach ((XElement original, XElement e) in element.DescendantsAndSelf().Zip(copy.DescendantsAndSelf()))
         {
-            if (IsSecret(e) && !e.IsEmpty) e.Value = Redacted;
+            if (IsSecret(original) && !e.IsEmpty) e.Value = Redacted;
         }
         return copy;
     }
@@ -29,7 +31,8 @@ internal static class SecretRedactor
     private static bool HasSecrets(XElement element) => element.DescendantsAndSelf().Any(IsSecret);
 
     private static bool IsSecret(XElement e) =>
-        (e.Name.Namespace == XNamespace.None && e.Name.LocalName == "handshake")
+        e.IsMarkedSecret()
+        || (e.Name.Namespace == XNamespace.None && e.Name.LocalName == "handshake")
         || (e.Name.Namespace == Sasl && e.Name.LocalName is "auth" or "response" or "challenge" or "success")
         || (e.Name.Namespace == IqAuth && e.Name.LocalName is "password" or "digest");
 }

@@ -73,6 +73,20 @@ public static class Stanza
     public static string? ErrorCondition(this XElement stanza) =>
         stanza.Element("error")?.Elements().FirstOrDefault(e => e.Name.NamespaceName == Namespaces.StanzaErrors && e.Name.LocalName != "text")?.Name.LocalName;
 
+    /// <summary>
+    /// Marks <paramref name="element"/>'s text as a secret (a token, a password sent to its owner): it is written to the
+    /// connection as it is, and as <c>[redacted]</c> in XML traces and status events. Returns the element.
+    /// </summary>
+    public static XElement MarkSecret(this XElement element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        if (element.Annotation<SecretText>() is null) element.AddAnnotation(SecretText.Instance);
+        return element;
+    }
+
+    /// <summary>True when <see cref="MarkSecret"/> marked the element.</summary>
+    public static bool IsMarkedSecret(this XElement element) => element.Annotation<SecretText>() is not null;
+
     private static readonly XName OriginIdName = XName.Get("origin-id", Namespaces.StanzaIds);
 
     private static void CopyAddressing(XElement request, XElement answer)
@@ -81,4 +95,10 @@ public static class Stanza
         if (request.From() is { } from) answer.SetAttributeValue(XmppNames.To, from);
         if (request.To() is { } to) answer.SetAttributeValue(XmppNames.From, to);
     }
+}
+
+/// <summary>The annotation behind <see cref="Stanza.MarkSecret"/>.</summary>
+internal sealed class SecretText
+{
+    public static readonly SecretText Instance = new();
 }

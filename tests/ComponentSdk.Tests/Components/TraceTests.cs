@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using ComponentSdk.Tests.Support;
+using ComponentSdk.Xml;
 using Microsoft.Extensions.Logging;
 
 namespace ComponentSdk.Tests.Components;
@@ -29,6 +30,27 @@ public class TraceTests : RouterFixture
         Assert.That(logger.Lines.Where(l => l.Text.Contains("Sent:")).Select(l => l.Id.Id).Distinct(), Is.EqualTo(new[] { 100 }));
         Assert.That(log, Does.Not.Contain("secret"), "the secret never appears");
         Assert.That(log.Split("<handshake>").Skip(1).All(s => s.StartsWith("[redacted]")), Is.True, "the digest never appears");
+    }
+
+    [Test]
+    public async Task TextMarkedSecretGoesOutAsItIsAndIsRedactedInTracesAndStatusEvents(CancellationToken cancellationToken)
+    {
+        var logger = new RecordingLogger();
+        await using TestComponent component = await ConnectedAsync(configure: o => o.Debug = true, logger: logger);
+        var sent = new List<XElement>();
+        component.RaiseElementEvents = true;
+        component.StatusChanged += (_, e) =>
+        {
+            if (e.Status == ConnectionStatus.NodeSent && e.Stanza is { } element) lock (sent) sent.Add(element);
+        };
+        await component.SendAsync(new XElement("message", new XAttribute("to", "a@localhost"),
+            new XElement("body", "your token is"), new XElement("token", "tok-3f9a").MarkSecret()), cancellationToken);
+
+        XElement received = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
+        Assert.That(received.Element("token")?.Value, Is.EqualTo("tok-3f9a"), "the peer gets the secret");
+        await TestComponent.Until(() => { lock (sent) return sent.Any(e => e.Name.LocalName == "message"); }, null, "the NodeSent event");
+        Assert.That(logger.All, Does.Contain("<token>[redacted]</token>").And.Not.Contain("tok-3f9a"));
+        lock (sent) Assert.That(sent.Single(e => e.Name.LocalName == "message").Element("token")?.Value, Is.EqualTo("[redacted]"));
     }
 
     [Test]
