@@ -53,6 +53,8 @@ public class ClusterTests
             Assert.That(alice.Received.Keys.Order(), Is.EqualTo(Enumerable.Range(Count, Count)));
             Assert.That(bob.Repeats + alice.Repeats, Is.Zero, "no copies");
             Assert.That(instances.Select(e => e.Messages.Count), Has.All.GreaterThan(0), "every connection served");
+            foreach (Peer echo in instances)
+                Assert.That(ScaleOutTests.InOrder(echo, "bob@localhost") && ScaleOutTests.InOrder(echo, "alice@localhost"), Is.True, "in order per connection");
             Assert.That(statuses.Where(s => s.Status == ConnectionStatus.SocketFail).Select(s => s.Error?.Message), Is.Empty, "no connection recycled");
         }
         finally

@@ -40,12 +40,20 @@ public class ScaleOutTests
             Assert.That(bob.Received.Keys.Order(), Is.EqualTo(Enumerable.Range(0, Count)));
             Assert.That(bob.Repeats, Is.Zero, "no copies");
             Assert.That(instances.Select(e => e.Messages.Count), Has.All.GreaterThan(0), "the server spread the messages over all of them");
+            foreach (Peer echo in instances) Assert.That(InOrder(echo, "bob@localhost"), Is.True, "each connection gets the sender's messages in order");
             Assert.That(statuses.Where(s => s.Status == ConnectionStatus.SocketFail).Select(s => s.Error?.Message), Is.Empty, "no connection recycled");
         }
         finally
         {
             foreach (Peer echo in instances) await echo.DisposeAsync();
         }
+    }
+
+    /// <summary>True when what <paramref name="echo"/> handled from <paramref name="sender"/> came in the order it was sent (numbered bodies).</summary>
+    internal static bool InOrder(Peer echo, string sender)
+    {
+        int[] numbers = [.. echo.Messages.Where(m => m.Attribute("from")?.Value.Split('/')[0] == sender).Select(m => (int)m.Element("body")!)];
+        return numbers.Zip(numbers.Skip(1)).All(pair => pair.First < pair.Second);
     }
 
     /// <summary>
