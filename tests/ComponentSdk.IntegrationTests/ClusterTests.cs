@@ -122,7 +122,7 @@ public class ClusterTests
                 // Everything that reached the stopping process was handled and its echo handed over: it says nothing was
                 // left (events 247, 248). What ejabberd routes to the connection after it read our closing tag and before
                 // it removed the route (its process ends with those still in its mailbox) never reaches us: a few
-                // stanzas at most, seen once in 14 runs (docs/scale-out.md).
+                // stanzas at most, seen once in 17 stops (docs/scale-out.md).
                 Assert.That(stopped.Output, Does.Not.Contain("[247]").And.Not.Contain("[248]"), "nothing received was left unhandled");
                 Assert.That(missing, Is.LessThanOrEqualTo(3), $"at most ejabberd's own window lost; the stopped instance's output:\n{stopped.Output}");
                 Assert.That(exit, Is.Zero, "a graceful stop exits with 0");
