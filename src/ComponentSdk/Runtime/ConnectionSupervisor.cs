@@ -220,20 +220,23 @@ internal sealed partial class ConnectionSupervisor
             Log.HandingOver(state.Logger, state.DisplayName, stanzas.Count);
             var attempt = new Session(this, inbox, state, status, LoginResource(), resumable: null, handover: true);
             lock (state.Gate) state.Session = attempt;
+            bool opened = false;
             try
             {
                 await attempt.Connection.OpenAsync(eventLoop, host, port, CreateNegotiation, cancellationToken).ConfigureAwait(false);
                 await attempt.Negotiated.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
                 outbox.OpenHandover(attempt, stanzas);
+                opened = true;
                 await SettleAsync(attempt, started, cancellationToken).ConfigureAwait(false);
                 await outbox.CloseHandover(attempt).WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
                 await attempt.Closed.WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Not connected, or not in time: whatever did not reach the server stays for the count at the end.
+                // Not connected, or not in time. Once the stanzas were handed to the connection they are its: what it did
+                // not write comes back when it closes; before that they wait again. The rest is counted at the end.
                 if (attempt.Connection.Channel is { } channel) await CloseNowAsync(attempt, channel).ConfigureAwait(false);
-                if (!attempt.Connection.Context.FooterSent) outbox.ReturnToHandover(stanzas);
+                if (!opened) outbox.ReturnToHandover(stanzas);
                 Log.HandoverFailed(state.Logger, state.DisplayName, ex.Message);
                 return;
             }
@@ -254,7 +257,14 @@ internal sealed partial class ConnectionSupervisor
         {
             seen = attempt.Received;
             await Task.Delay(HandoverQuiet, cancellationToken).ConfigureAwait(false);
-            await inbox.HandledSoFarAsync().WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await inbox.HandledSoFarAsync().WaitAsync(Left(started), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                return; // handlers still busy at the deadline: close with what was sent so far
+            }
         }
     }
 
