@@ -51,7 +51,8 @@ public sealed class AdHocCommands : IDisposable
         if (SessionTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(sessionTimeout), "The session timeout must be positive.");
         component.HandleIq("set", Namespace + "command", AnswerAsync);
         component.AddDiscoNode(Namespace.NamespaceName, _ => new DiscoNodeInfo([], [Namespace.NamespaceName]), ListFor);
-        TimeSpan every = SessionTimeout / 4 < TimeSpan.FromSeconds(1) ? SessionTimeout / 4 : TimeSpan.FromMinutes(Math.Min(1, SessionTimeout.TotalMinutes / 4));
+        // A quarter of the timeout, at most a minute: a session ends at most that late.
+        TimeSpan every = TimeSpan.FromTicks(Math.Min(SessionTimeout.Ticks / 4, TimeSpan.TicksPerMinute));
         sweeper = this.clock.CreateTimer(_ => EndAbandoned(), null, every, every);
     }
 
