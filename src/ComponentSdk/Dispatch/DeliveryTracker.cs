@@ -27,7 +27,6 @@ namespace ComponentSdk.Dispatch;
 internal sealed class DeliveryTracker
 {
     private static readonly XNamespace Ping = "urn:xmpp:ping";
-    private static readonly XName OriginIdName = XName.Get("origin-id", Namespaces.StanzaIds);
 
     private readonly Queue<XElement> unconfirmed = new();
     private readonly string barrierPrefix;
@@ -90,8 +89,8 @@ internal sealed class DeliveryTracker
     /// <summary>Gives a message or presence that may be sent again a XEP-0359 <c>&lt;origin-id/&gt;</c> (see <see cref="Track"/>).</summary>
     public static void StampOriginId(XElement stanza)
     {
-        if (stanza.Name.LocalName is "message" or "presence" && stanza.Name.Namespace == XNamespace.None && stanza.Element(OriginIdName) is null)
-            stanza.Add(new XElement(OriginIdName, new XAttribute("id", OriginIds.Next())));
+        if (stanza.Name.LocalName is "message" or "presence" && stanza.Name.Namespace == XNamespace.None)
+            OriginIdStamp.TryStamp(stanza, OriginIds.Next());
     }
 
     /// <summary>

@@ -13,7 +13,8 @@ public sealed class DeliveryOptions
     /// Acknowledged delivery: stanzas handed to the connection are kept until the server has provably processed them
     /// (a delivery check, a ping addressed to ourselves, comes back after them, one per round trip), and those not yet
     /// confirmed when the connection drops go back to the front of the outgoing queue, in order, to be sent again.
-    /// Messages and presences get a XEP-0359 <c>&lt;origin-id/&gt;</c> (the same on every copy) when they have none. A
+    /// Messages and presences get a XEP-0359 <c>&lt;origin-id/&gt;</c> (the same on every copy) when they have none,
+    /// written as the last child on the wire (the element itself is not changed; <c>Stanza.OriginId</c> returns it). A
     /// stanza may then arrive twice (the receiver drops repeats by origin-id with <see cref="DuplicateWindow"/>), but
     /// none is lost. Off by default; on by default for hosted components.
     /// </summary>

@@ -24,6 +24,7 @@ internal static class SecretRedactor
         foreach ((XElement original, XElement e) in element.DescendantsAndSelf().Zip(copy.DescendantsAndSelf()))
         {
             if (IsSecret(original) && !e.IsEmpty) e.Value = Redacted;
+            if (original.Annotation<OriginIdStamp>() is { } stamp) e.AddAnnotation(stamp); // traced as written
         }
         return copy;
     }

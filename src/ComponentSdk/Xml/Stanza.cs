@@ -17,8 +17,13 @@ public static class Stanza
     /// <summary>The <c>to</c> attribute, or null.</summary>
     public static string? To(this XElement stanza) => (string?)stanza.Attribute(XmppNames.To);
 
-    /// <summary>The id of the stanza's XEP-0359 <c>&lt;origin-id/&gt;</c>, set by its sender and the same on every copy it sends, or null.</summary>
-    public static string? OriginId(this XElement stanza) => (string?)stanza.Element(OriginIdName)?.Attribute(XmppNames.Id);
+    /// <summary>
+    /// The id of the stanza's XEP-0359 <c>&lt;origin-id/&gt;</c>, set by its sender and the same on every copy it sends,
+    /// or null. For a stanza this process sent with acknowledged delivery, also the origin-id the SDK gave it, which is
+    /// written on the wire but not added to the element's children.
+    /// </summary>
+    public static string? OriginId(this XElement stanza) =>
+        stanza.Annotation<OriginIdStamp>() is { } stamp ? stamp.Id.ToString("D") : (string?)stanza.Element(OriginIdName)?.Attribute(XmppNames.Id);
 
     /// <summary>True for an <c>iq</c> of type <c>get</c> or <c>set</c>, which must be answered (RFC 6120 §8.2.3).</summary>
     public static bool IsRequest(this XElement stanza) =>

@@ -11,7 +11,7 @@ namespace ComponentSdk.Xml;
 /// declaring namespaces only where they change. An element in no namespace is written in the stream's stanza
 /// namespace at top level and under stanza-namespace parents, and in <c>jabber:client</c> inside foreign payloads
 /// (where forwarded stanzas live). Comments and processing instructions in a tree are not written
-/// (RFC 6120 §11.1). A character XML 1.0 does not allow throws <see cref="InvalidXmlCharacterException"/> before
+/// (RFC 6120 §11.1). An <see cref="OriginIdStamp"/> is written as the last child of its element. A character XML 1.0 does not allow throws <see cref="InvalidXmlCharacterException"/> before
 /// anything is handed on. Not thread-safe: one instance per stream.
 /// </summary>
 internal sealed class StanzaWriter
@@ -158,7 +158,8 @@ internal sealed class StanzaWriter
             WriteByte((byte)'\'');
         }
 
-        if (element.IsEmpty)
+        OriginIdStamp? stamp = element.Annotation<OriginIdStamp>();
+        if (element.IsEmpty && stamp is null)
         {
             WriteAscii("/>");
         }
@@ -177,6 +178,7 @@ internal sealed class StanzaWriter
                     else if (node is XText text) WriteEscaped(text.Value, attribute: false);
                 }
             }
+            if (stamp is not null) WriteOriginId(stamp.Id);
             WriteAscii("</");
             if (prefix is not null)
             {
@@ -187,6 +189,16 @@ internal sealed class StanzaWriter
             WriteByte((byte)'>');
         }
         bindingCount = mark;
+    }
+
+    /// <summary>The element of an <see cref="OriginIdStamp"/>.</summary>
+    private void WriteOriginId(Guid id)
+    {
+        WriteBytes("<origin-id xmlns='urn:xmpp:sid:0' id='"u8);
+        Ensure(36);
+        id.TryFormat(buffer.AsSpan(length), out int written, "D");
+        length += written;
+        WriteBytes("'/>"u8);
     }
 
     /// <summary>Which namespace an element is written in; see the class remarks.</summary>

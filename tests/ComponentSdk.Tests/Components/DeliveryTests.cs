@@ -282,7 +282,8 @@ public class DeliveryTests : RouterFixture
     public async Task StanzasThatMayBeSentAgainCarryAnOriginIdAndIqsDoNot(CancellationToken cancellationToken)
     {
         await using TestComponent component = await ConnectedAsync(configure: o => o.Delivery.Acknowledged = true);
-        await component.SendAsync(new XElement("message", new XAttribute("to", "a@localhost"), new XElement("body", "x")), cancellationToken);
+        var sent = new XElement("message", new XAttribute("to", "a@localhost"), new XElement("body", "x"));
+        await component.SendAsync(sent, cancellationToken);
         await component.SendAsync(new XElement("presence", new XAttribute("to", "a@localhost")), cancellationToken);
         await component.SendAsync(new XElement("iq", new XAttribute("type", "result"), new XAttribute("id", "r1"), new XAttribute("to", "a@localhost")), cancellationToken);
         var own = new XElement("message", new XAttribute("to", "a@localhost"), new XElement(XName.Get("origin-id", "urn:xmpp:sid:0"), new XAttribute("id", "mine")));
@@ -293,6 +294,7 @@ public class DeliveryTests : RouterFixture
         XElement iq = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
         XElement kept = await Router.ReceiveAsync(TimeSpan.FromSeconds(5));
         Assert.That(Guid.TryParse(message.OriginId(), out Guid guid) && guid.Version == 4, Is.True, "a random UUID");
+        Assert.That(sent.OriginId(), Is.EqualTo(message.OriginId()), "the sender's element names the origin-id it was given");
         Assert.That(presence.OriginId(), Is.Not.Null.And.Not.EqualTo(message.OriginId()));
         Assert.That(iq.Elements(), Is.Empty, "an iq's payload is its only child");
         Assert.That(kept.OriginId(), Is.EqualTo("mine"), "the sender's own origin-id is kept");

@@ -59,9 +59,11 @@ internal sealed class RouteCodec(ConnectionContext connection) : ChannelDuplexHa
         if (stanza.From() is null) stanza.SetAttributeValue("from", defaultFrom);
         string from = Domain(stanza.From()) ?? defaultFrom;
 
-        var route = new XElement(Component + "route", new XAttribute("to", to), new XAttribute("from", from), stanza);
+        // An element inside another tree is copied into the envelope (as XLinq would), keeping its origin-id stamp.
+        bool own = stanza.Parent is null;
+        var route = new XElement(Component + "route", new XAttribute("to", to), new XAttribute("from", from), own ? stanza : OriginIdStamp.Copy(stanza));
         Task written = context.WriteAsync(route);
-        stanza.Remove(); // the application's element is its own again
+        if (own) stanza.Remove(); // the application's element is its own again
         return written;
     }
 
