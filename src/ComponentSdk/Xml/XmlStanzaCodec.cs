@@ -11,13 +11,19 @@ namespace ComponentSdk.Xml;
 /// <see cref="StreamHeaderFrame"/> becomes a <see cref="StreamHeader"/>, a stanza's bytes an
 /// <see cref="XElement"/> (content namespaces removed, payload namespaces kept); <see cref="StreamFooter"/> and
 /// <see cref="WhitespaceKeepAlive"/> pass through. Outbound: <see cref="StreamHeader"/>, <see cref="XElement"/>,
-/// <see cref="StreamFooter"/> and <see cref="WhitespaceKeepAlive"/> become UTF-8 in pooled buffers.
+/// <see cref="StreamFooter"/> and <see cref="WhitespaceKeepAlive"/> become UTF-8 in pooled buffers, one per
+/// flush for a burst of writes.
 /// </summary>
 public sealed class XmlStanzaCodec : ChannelDuplexHandler
 {
     private readonly StanzaParser parser;
     private readonly StanzaWriter writer = new();
     private bool failed;
+    private IByteBuffer? pending; // encoded since the last flush
+    private TaskCompletionSource? pendingWritten;
+
+    private const int InitialBatchBytes = 4 * 1024;
+    private const int MaxBatchBytes = 64 * 1024;
 
     /// <summary>Creates a codec with the default limits.</summary>
     public XmlStanzaCodec()
@@ -119,10 +125,14 @@ public sealed class XmlStanzaCodec : ChannelDuplexHandler
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Encodes <see cref="XElement"/>, <see cref="StreamHeader"/> and <see cref="StreamFooter"/> into one pooled buffer
+    /// per flush (handed on at the flush, or when it reaches 64 KiB): a burst of stanzas costs the handlers below one
+    /// write, not one each. The task of each write completes when its buffer has been written. Anything else is passed
+    /// on in order, behind what is waiting.
+    /// </summary>
     public override Task WriteAsync(IChannelHandlerContext context, object message)
     {
-        ArraySegment<byte> bytes;
         try
         {
             switch (message)
@@ -139,20 +149,68 @@ public sealed class XmlStanzaCodec : ChannelDuplexHandler
                     writer.WriteFooter();
                     break;
                 case WhitespaceKeepAlive:
+                    WritePending(context);
                     return context.WriteAsync(Unpooled.WrappedBuffer(KeepAliveBytes));
                 default:
+                    WritePending(context);
                     return context.WriteAsync(message);
             }
-            bytes = writer.WrittenSegment;
         }
         catch (Exception ex)
         {
             return Task.FromException(ex);
         }
 
-        IByteBuffer buffer = context.Allocator.Buffer(bytes.Count);
+        ArraySegment<byte> bytes = writer.WrittenSegment;
+        IByteBuffer buffer = pending ??= context.Allocator.Buffer(Math.Max(bytes.Count, InitialBatchBytes));
         buffer.WriteBytes(bytes.Array, bytes.Offset, bytes.Count);
-        return context.WriteAsync(buffer);
+        // Continuations run where the batch's write completes, as they would on DotNetty's own promise (handlers such as
+        // IdleStateHandler attach one per write and ask for it to run synchronously).
+        Task written = (pendingWritten ??= new TaskCompletionSource()).Task;
+        if (buffer.ReadableBytes >= MaxBatchBytes) WritePending(context);
+        return written;
+    }
+
+    /// <inheritdoc />
+    public override void Flush(IChannelHandlerContext context)
+    {
+        WritePending(context);
+        context.Flush();
+    }
+
+    /// <inheritdoc />
+    public override Task CloseAsync(IChannelHandlerContext context)
+    {
+        FailPending(new ClosedChannelException());
+        return context.CloseAsync();
+    }
+
+    /// <inheritdoc />
+    public override void HandlerRemoved(IChannelHandlerContext context)
+    {
+        FailPending(new ClosedChannelException());
+        base.HandlerRemoved(context);
+    }
+
+    /// <summary>Hands the batch on (unflushed, as the writes were).</summary>
+    private void WritePending(IChannelHandlerContext context)
+    {
+        if (pending is not { } buffer) return;
+        TaskCompletionSource done = pendingWritten!;
+        pending = null;
+        pendingWritten = null;
+        Task written = context.WriteAsync(buffer);
+        if (written.IsCompleted) done.TrySetFromTask(written);
+        else written.ContinueWith(static (write, state) => ((TaskCompletionSource)state!).TrySetFromTask(write), done, TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    private void FailPending(Exception error)
+    {
+        if (pending is not { } buffer) return;
+        pending = null;
+        buffer.Release();
+        pendingWritten!.TrySetException(error);
+        pendingWritten = null;
     }
 
     private static readonly byte[] KeepAliveBytes = " "u8.ToArray();
