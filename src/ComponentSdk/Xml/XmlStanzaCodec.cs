@@ -201,7 +201,8 @@ public sealed class XmlStanzaCodec : ChannelDuplexHandler
         pendingWritten = null;
         Task written = context.WriteAsync(buffer);
         if (written.IsCompleted) done.TrySetFromTask(written);
-        else written.ContinueWith(static (write, state) => ((TaskCompletionSource)state!).TrySetFromTask(write), done, TaskContinuationOptions.ExecuteSynchronously);
+        else written.ContinueWith(static (write, state) => ((TaskCompletionSource)state!).TrySetFromTask(write), done,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private void FailPending(Exception error)
