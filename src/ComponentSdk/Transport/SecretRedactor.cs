@@ -19,12 +19,11 @@ internal static class SecretRedactor
     public static XElement Redact(XElement element)
     {
         if (!HasSecrets(element)) return element;
-        var copy = new XElement(element);
-        // A copy loses annotations: the original says which of its elements are secret, in the same order.
+        XElement copy = OriginIdStamp.Copy(element); // traced as written, origin-id included
+        // A copy loses other annotations: the original says which of its elements are secret, in the same order.
         foreach ((XElement original, XElement e) in element.DescendantsAndSelf().Zip(copy.DescendantsAndSelf()))
         {
             if (IsSecret(original) && !e.IsEmpty) e.Value = Redacted;
-            if (original.Annotation<OriginIdStamp>() is { } stamp) e.AddAnnotation(stamp); // traced as written
         }
         return copy;
     }

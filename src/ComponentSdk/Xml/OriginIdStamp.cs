@@ -12,8 +12,6 @@ namespace ComponentSdk.Xml;
 /// </summary>
 internal sealed class OriginIdStamp(Guid id)
 {
-    private static readonly XName OriginIdName = XName.Get("origin-id", Namespaces.StanzaIds);
-
     /// <summary>The id, a random UUID.</summary>
     public Guid Id { get; } = id;
 
@@ -23,7 +21,7 @@ internal sealed class OriginIdStamp(Guid id)
     /// </summary>
     public static bool TryStamp(XElement stanza, Guid id)
     {
-        if (stanza.Annotation<OriginIdStamp>() is not null || stanza.Element(OriginIdName) is not null) return false;
+        if (stanza.OriginId() is not null) return false;
         stanza.AddAnnotation(new OriginIdStamp(id));
         return true;
     }

@@ -11,8 +11,8 @@ namespace ComponentSdk.Xml;
 /// declaring namespaces only where they change. An element in no namespace is written in the stream's stanza
 /// namespace at top level and under stanza-namespace parents, and in <c>jabber:client</c> inside foreign payloads
 /// (where forwarded stanzas live). Comments and processing instructions in a tree are not written
-/// (RFC 6120 §11.1). An <see cref="OriginIdStamp"/> is written as the last child of its element. A character XML 1.0 does not allow throws <see cref="InvalidXmlCharacterException"/> before
-/// anything is handed on. Not thread-safe: one instance per stream.
+/// (RFC 6120 §11.1). An <see cref="OriginIdStamp"/> is written as the last child of its element. A character XML 1.0
+/// does not allow throws <see cref="InvalidXmlCharacterException"/> before anything is handed on. Not thread-safe: one instance per stream.
 /// </summary>
 internal sealed class StanzaWriter
 {
@@ -191,10 +191,12 @@ internal sealed class StanzaWriter
         bindingCount = mark;
     }
 
+    private static readonly byte[] OriginIdStart = Encoding.UTF8.GetBytes($"<origin-id xmlns='{Namespaces.StanzaIds}' id='");
+
     /// <summary>The element of an <see cref="OriginIdStamp"/>.</summary>
     private void WriteOriginId(Guid id)
     {
-        WriteBytes("<origin-id xmlns='urn:xmpp:sid:0' id='"u8);
+        WriteBytes(OriginIdStart);
         Ensure(36);
         id.TryFormat(buffer.AsSpan(length), out int written, "D");
         length += written;
