@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using ComponentSdk.Hosting.WarmUp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,8 @@ namespace ComponentSdk.Hosting;
 /// the named options of its configuration section.
 /// </summary>
 internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TComponent>(
-    IServiceProvider services, IOptionsMonitor<ConnectionOptions> monitor, ComponentRegistry registry, IHostApplicationLifetime lifetime,
-    ILogger<ComponentHostedService<TComponent>> logger, string sectionName)
+    IServiceProvider services, IOptionsMonitor<ConnectionOptions> monitor, ComponentRegistry registry, StartupWarmUp warmUp,
+    IHostApplicationLifetime lifetime, ILogger<ComponentHostedService<TComponent>> logger, string sectionName)
     : BackgroundService, IComponentService where TComponent : Component
 {
     private readonly TaskCompletionSource firstReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,6 +47,7 @@ internal sealed partial class ComponentHostedService<[DynamicallyAccessedMembers
         };
         try
         {
+            await warmUp.RunOnceAsync(connection, stoppingToken).ConfigureAwait(false);
             if (connection.Reconnect.Enabled == true) await component.ConnectWithRetryAsync(stoppingToken).ConfigureAwait(false);
             else await component.ConnectAsync(stoppingToken).ConfigureAwait(false);
             firstReady.TrySetResult();

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using ComponentSdk.Hosting.WarmUp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +21,8 @@ public static class ComponentServiceCollectionExtensions
     /// section for two connections of one domain where the server balances between them); the options are named
     /// options under the section's name (<c>IOptionsMonitor&lt;ConnectionOptions&gt;.Get("Component")</c>).
     /// Under systemd (<c>Type=notify</c>, <c>NOTIFY_SOCKET</c> set), READY=1 is sent once every component has connected
-    /// and STOPPING=1 when the host stops.
+    /// and STOPPING=1 when the host stops. The process-wide <see cref="ComponentHostOptions"/> are bound from the
+    /// section <c>ComponentHost</c>.
     /// </summary>
     public static IServiceCollection AddXmppComponent<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TComponent>(this IServiceCollection services, IConfiguration configuration, string sectionName = ConnectionOptions.SectionName)
         where TComponent : Component
@@ -31,6 +33,12 @@ public static class ComponentServiceCollectionExtensions
         services.AddOptions<ConnectionOptions>(sectionName).Bind(configuration.GetSection(sectionName)).ValidateOnStart();
         if (!services.Any(d => d.ImplementationInstance is ConnectionOptionsValidator v && v.SectionName == sectionName))
             services.AddSingleton<IValidateOptions<ConnectionOptions>>(new ConnectionOptionsValidator(sectionName));
+        if (!services.Any(d => d.ServiceType == typeof(StartupWarmUp)))
+        {
+            services.AddOptions<ComponentHostOptions>().Bind(configuration.GetSection(ComponentHostOptions.SectionName)).ValidateOnStart();
+            services.AddSingleton<IValidateOptions<ComponentHostOptions>, ComponentHostOptionsValidator>();
+            services.AddSingleton<StartupWarmUp>();
+        }
         services.TryAddSingleton<ComponentRegistry>();
         services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SystemdNotifications>());

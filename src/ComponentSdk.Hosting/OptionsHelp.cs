@@ -21,6 +21,7 @@ public static class OptionsHelp
     public static string Build(string program, string sectionName = ConnectionOptions.SectionName)
     {
         Dictionary<string, string> docs = LoadDocs(typeof(ConnectionOptions).Assembly);
+        foreach ((string member, string summary) in LoadDocs(typeof(ComponentHostOptions).Assembly)) docs[member] = summary;
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Usage: {program} [--{sectionName}:Key=Value ...]");
         text.AppendLine();
@@ -39,6 +40,7 @@ public static class OptionsHelp
             ("Jabberd2: the names a jabberd2 router component binds", Collect(typeof(Jabberd2Options), defaults.Jabberd2, sectionName + ":Jabberd2:", docs)),
             ("Dns: finding the server of a Client or Legacy login without a Host", Collect(typeof(DnsOptions), defaults.Dns, sectionName + ":Dns:", docs)),
             ("StreamManagement: XEP-0198 acks and session resumption for Client logins", Collect(typeof(StreamManagementOptions), defaults.StreamManagement, sectionName + ":StreamManagement:", docs)),
+            ($"The process, whatever components it runs (section {ComponentHostOptions.SectionName}):", Collect(typeof(ComponentHostOptions), new ComponentHostOptions(), ComponentHostOptions.SectionName + ":", docs)),
         };
         var all = sections.SelectMany(s => s.Rows).ToList();
         int width = all.Max(r => r.Key.Length) + 2;

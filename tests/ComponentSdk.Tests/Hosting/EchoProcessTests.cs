@@ -83,6 +83,7 @@ public class EchoProcessTests : RouterFixture
         Assert.That(help, Does.Match(@"\nTls: when TLS is used.*\n  Component:Tls:Mode\s+Required \(Accept: none\)\s+How TLS is used"), "listed by group");
         Assert.That(help, Does.Match(@"Component:ShutdownTimeout\s+00:00:05\s+How long"), "default and the first sentence of its documentation");
         Assert.That(help, Does.Match(@"Component:Password\s+\(secret\)"));
+        Assert.That(help, Does.Match(@"\n  ComponentHost:WarmUpMessages\s+0\s+Messages sent through the SDK's own code"), "the process's own section too");
         Assert.That(help, Does.Not.Contain("CertificateValidation"), "code-only options are not configuration keys");
         Assert.That(help + echo.Errors, Does.Not.Contain("hunter2"));
     }
