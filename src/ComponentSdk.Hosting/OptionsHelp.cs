@@ -40,7 +40,7 @@ public static class OptionsHelp
             ("Jabberd2: the names a jabberd2 router component binds", Collect(typeof(Jabberd2Options), defaults.Jabberd2, sectionName + ":Jabberd2:", docs)),
             ("Dns: finding the server of a Client or Legacy login without a Host", Collect(typeof(DnsOptions), defaults.Dns, sectionName + ":Dns:", docs)),
             ("StreamManagement: XEP-0198 acks and session resumption for Client logins", Collect(typeof(StreamManagementOptions), defaults.StreamManagement, sectionName + ":StreamManagement:", docs)),
-            ($"The process, whatever components it runs (section {ComponentHostOptions.SectionName}):", Collect(typeof(ComponentHostOptions), new ComponentHostOptions(), ComponentHostOptions.SectionName + ":", docs)),
+            ($"{ComponentHostOptions.SectionName}: the process, whatever components it runs", Collect(typeof(ComponentHostOptions), new ComponentHostOptions(), ComponentHostOptions.SectionName + ":", docs)),
         };
         var all = sections.SelectMany(s => s.Rows).ToList();
         int width = all.Max(r => r.Key.Length) + 2;
