@@ -16,7 +16,7 @@ public sealed class ComponentHostOptions
 
     /// <summary>
     /// Messages sent through the SDK's own code before the first connection, so that the component is compiled to full
-    /// speed before it takes traffic. Off (0) by default: the warm-up delays connecting (about 0.7 s for 20,000 on two
+    /// speed before it takes traffic. Off (0) by default: the warm-up delays connecting (about 0.5 s for 20,000 on two
     /// cores), and while a component is not connected the server answers stanzas for it with errors. Worth it for a
     /// component that must serve at full rate from its first second. See docs/performance.md, "Cold start".
     /// </summary>
