@@ -16,19 +16,32 @@ namespace ComponentSdk.Hosting.WarmUp;
 internal sealed partial class StartupWarmUp(IOptions<ComponentHostOptions> options, ILogger<StartupWarmUp> logger)
 {
     private const string Domain = "warm-up.localhost";
+    private const string Key = ComponentHostOptions.SectionName + ":" + nameof(ComponentHostOptions.WarmUpMessages);
+    private static readonly TimeSpan CleanUpLimit = TimeSpan.FromSeconds(10);
 
     private readonly Lock gate = new();
     private Task? run;
+    private int reportedStuck;
 
     /// <summary>How long the warm-up may take before it is given up.</summary>
     internal TimeSpan Limit { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs the warm-up the first time it is called (later callers wait for the same run); nothing when it is off.</summary>
-    public Task RunOnceAsync(ConnectionOptions template, CancellationToken cancellationToken)
+    public async Task RunOnceAsync(ConnectionOptions template, CancellationToken cancellationToken)
     {
         int messages = options.Value.WarmUpMessages;
-        if (messages <= 0) return Task.CompletedTask;
-        lock (gate) return run ??= RunAsync(template, messages, cancellationToken);
+        if (messages <= 0) return;
+        Task warmUp;
+        lock (gate) warmUp = run ??= RunAsync(template, messages, cancellationToken);
+        // The run gives up at Limit; this also bounds its clean-up, so that nothing here keeps a component from connecting.
+        try
+        {
+            await warmUp.WaitAsync(Limit + CleanUpLimit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            if (Interlocked.Exchange(ref reportedStuck, 1) == 0) LogWarmUpFailed(logger, "its clean-up did not end", Key);
+        }
     }
 
     private async Task RunAsync(ConnectionOptions template, int stanzas, CancellationToken cancellationToken)
@@ -53,7 +66,7 @@ internal sealed partial class StartupWarmUp(IOptions<ComponentHostOptions> optio
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             string reason = ex is OperationCanceledException ? string.Create(CultureInfo.InvariantCulture, $"not done within {Limit.TotalSeconds:0.###} s") : ex.Message;
-            LogWarmUpFailed(logger, reason, ComponentHostOptions.SectionName + ":" + nameof(ComponentHostOptions.WarmUpMessages));
+            LogWarmUpFailed(logger, reason, Key);
         }
     }
 

@@ -57,12 +57,13 @@ internal sealed class WarmUpPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the sockets and ends the loop's thread; waits at most about a second, as nothing depends on it.</summary>
     public async ValueTask DisposeAsync()
     {
         completion.TrySetCanceled();
         _ = completion.Task.Exception; // observed: a failure was already reported by whoever awaited it, or does not matter
-        if (listener is not null) await listener.CloseAsync().ConfigureAwait(false);
-        if (Volatile.Read(ref child) is { } channel) await channel.CloseAsync().ConfigureAwait(false);
-        await loop.ShutdownGracefullyAsync(TimeSpan.Zero, TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        Task closed = Task.WhenAll(listener?.CloseAsync() ?? Task.CompletedTask, Volatile.Read(ref child)?.CloseAsync() ?? Task.CompletedTask);
+        await Task.WhenAny(closed, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        _ = loop.ShutdownGracefullyAsync(TimeSpan.Zero, TimeSpan.FromSeconds(1));
     }
 }
