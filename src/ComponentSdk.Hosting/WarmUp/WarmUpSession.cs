@@ -19,7 +19,7 @@ internal sealed class WarmUpSession(string domain, string secret, int stanzas, T
     private static readonly string Body = new('x', 256);
     private static readonly XName Ping = XName.Get("ping", "urn:xmpp:ping");
 
-    private readonly string sender = "warm-up@localhost/load";
+    private const string Sender = "warm-up@localhost/load";
     private string? streamId;
     private bool authenticated;
     private int sent;
@@ -72,7 +72,7 @@ internal sealed class WarmUpSession(string domain, string secret, int stanzas, T
             context.WriteAsync(stanza); // to itself: a delivery check, routed back
             return;
         }
-        if (stanza.To() != sender) return;
+        if (stanza.To() != Sender) return;
         if (++answered == stanzas)
         {
             completion.TrySetResult();
@@ -85,9 +85,9 @@ internal sealed class WarmUpSession(string domain, string secret, int stanzas, T
     {
         string id = "w" + sent.ToString(System.Globalization.CultureInfo.InvariantCulture);
         XElement stanza = ++sent % 10 == 0
-            ? new XElement(XmppNames.Iq, new XAttribute(XmppNames.From, sender), new XAttribute(XmppNames.To, domain),
+            ? new XElement(XmppNames.Iq, new XAttribute(XmppNames.From, Sender), new XAttribute(XmppNames.To, domain),
                 new XAttribute(XmppNames.Type, "get"), new XAttribute(XmppNames.Id, id), new XElement(Ping))
-            : new XElement(XmppNames.Message, new XAttribute(XmppNames.From, sender), new XAttribute(XmppNames.To, "load@" + domain),
+            : new XElement(XmppNames.Message, new XAttribute(XmppNames.From, Sender), new XAttribute(XmppNames.To, "load@" + domain),
                 new XAttribute(XmppNames.Type, "chat"), new XAttribute(XmppNames.Id, id), new XElement(XmppNames.Body, Body));
         context.WriteAsync(stanza);
     }
